@@ -1,0 +1,20 @@
+// The ONE place that knows where the CabinetOps server lives and how often pages poll.
+// It is a plain mutable object on purpose: tests (and a future per-environment build step)
+// change fields in place, and every module reads them at call time, so a change made after
+// the modules were required still takes effect.
+//
+// Default = the embedded default server started by `dotnet run` (http://127.0.0.1:5080).
+// WeChat DevTools only reaches it with "不校验合法域名" (urlCheck:false) in
+// project.private.config.json; a real phone needs an HTTPS domain configured in the mp console.
+const config = {
+  baseUrl: 'http://127.0.0.1:5080',
+  // Door-session / order status polling (later pages); tests set 0 (unit) or 20 (E2E).
+  pollIntervalMs: 2000,
+  // Per-request timeout for wx.request; WeChat's own default (60 s) is far too long for a
+  // customer standing in front of a cabinet.
+  requestTimeoutMs: 15000,
+  // A token this close to its expiry is treated as expired so it cannot lapse mid-request.
+  tokenRefreshSkewMs: 60 * 1000,
+}
+
+module.exports = config

@@ -1,0 +1,84 @@
+// In-memory stand-ins for the wx APIs the app uses. Tests install them with
+// Object.assign(global.wx, fake.api) (miniprogram-simulate's own stubs always succeed and never
+// persist storage, which hides the cases we care about).
+//
+// route(req) decides each wx.request: return {statusCode, header, data} for an HTTP answer or
+// {fail: 'errMsg'} for a network failure — WeChat's semantics: success for ANY status.
+function createFakeWx(route) {
+  const storage = new Map()
+  const state = {
+    requests: [],
+    toasts: [],
+    loginCodes: [], // queue; falls back to 'code-N'
+    loginCalls: 0,
+    scanResult: null, // {result} for success, {errMsg} for fail
+    route: route || (() => ({ statusCode: 404, header: {}, data: '' })),
+  }
+
+  const later = (fn) => Promise.resolve().then(fn)
+
+  const api = {
+    request(opts) {
+      const req = { url: opts.url, method: opts.method || 'GET', header: opts.header || {}, data: opts.data }
+      state.requests.push(req)
+      later(() => {
+        const res = state.route(req)
+        if (res.fail) opts.fail && opts.fail({ errMsg: 'request:fail ' + res.fail })
+        else opts.success && opts.success({ statusCode: res.statusCode, header: res.header || {}, data: res.data })
+      })
+    },
+    login(opts) {
+      state.loginCalls++
+      const code = state.loginCodes.length ? state.loginCodes.shift() : 'code-' + state.loginCalls
+      later(() => opts.success && opts.success({ code: code, errMsg: 'login:ok' }))
+    },
+    scanCode(opts) {
+      state.scanOptions = opts
+      const r = state.scanResult || { errMsg: 'scanCode:fail cancel' }
+      later(() => {
+        if (r.result !== undefined) opts.success && opts.success({ result: r.result, scanType: 'QR_CODE' })
+        else opts.fail && opts.fail({ errMsg: r.errMsg })
+      })
+    },
+    showToast(opts) {
+      state.toasts.push(opts)
+    },
+    stopPullDownRefresh() {},
+    getStorageSync(key) {
+      return storage.has(key) ? storage.get(key) : ''
+    },
+    setStorageSync(key, value) {
+      storage.set(key, JSON.parse(JSON.stringify(value)))
+    },
+    removeStorageSync(key) {
+      storage.delete(key)
+    },
+  }
+
+  function reset(newRoute) {
+    storage.clear()
+    state.requests.length = 0
+    state.toasts.length = 0
+    state.loginCodes.length = 0
+    state.loginCalls = 0
+    state.scanResult = null
+    state.scanOptions = null
+    if (newRoute) state.route = newRoute
+  }
+
+  return { api, state, storage, reset }
+}
+
+// Shorthands for route() results.
+const json = (statusCode, data, contentType = 'application/json; charset=utf-8') => ({
+  statusCode,
+  header: { 'Content-Type': contentType },
+  data,
+})
+const problem = (statusCode, body, headerName = 'Content-Type') => ({
+  statusCode,
+  header: { [headerName]: 'application/problem+json; charset=utf-8' },
+  data: Object.assign({ status: statusCode }, body),
+})
+
+module.exports = { createFakeWx, json, problem }

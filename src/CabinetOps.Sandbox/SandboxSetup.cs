@@ -1,0 +1,31 @@
+using CabinetOps.Sandbox.Console;
+using CabinetOps.Sandbox.Wechat;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CabinetOps.Sandbox;
+
+/// <summary>
+/// Simulators of the external systems, each speaking its protocol over real HTTP. Hosted by the
+/// server only when <c>Sandbox:Enabled</c> is true (the embedded default); otherwise none of these
+/// endpoints exist. The sandbox never references the server, so a misread spec cannot confirm itself.
+/// </summary>
+public static class SandboxSetup
+{
+    public static IServiceCollection AddSandbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<SandboxJournal>();
+        services.AddOptions<WechatSimulatorOptions>().Bind(configuration.GetSection(WechatSimulatorOptions.Section));
+        services.AddSingleton<WechatSimulator>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSandbox(this IEndpointRouteBuilder app)
+    {
+        app.MapWechatSimulator();
+        app.MapSandboxConsole();
+        return app;
+    }
+}

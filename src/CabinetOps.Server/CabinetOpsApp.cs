@@ -1,0 +1,162 @@
+using CabinetOps.Sandbox;
+using CabinetOps.Server.Components;
+using CabinetOps.Server.Features.Audit;
+using CabinetOps.Server.Features.Customers;
+using CabinetOps.Server.Features.Home;
+using CabinetOps.Server.Features.ManualWork;
+using CabinetOps.Server.Features.Staff;
+using CabinetOps.Server.Features.Stores;
+using CabinetOps.Server.Infrastructure.Http;
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Infrastructure.Observability;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Infrastructure.Security;
+using CabinetOps.Server.Integrations.WechatLogin;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace CabinetOps.Server;
+
+/// <summary>Composition of the one deployable: APIs, admin web, webhooks, background work.</summary>
+public static class CabinetOpsApp
+{
+    public static WebApplicationBuilder AddCabinetOps(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        RedactingLoggerFactory.Register(services);
+        services.AddSingleton(TimeProvider.System);
+
+        var paths = new DataPaths(config);
+        services.AddSingleton(paths);
+        var db = config.ReadDatabaseOptions(paths);
+        services.AddPersistence(db);
+        builder.AddDurableWork(db);
+
+        var personalData = config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new PersonalDataOptions();
+        services.AddSingleton(PersonalDataKeys.Load(personalData, paths));
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddDataProtection().SetApplicationName("CabinetOps").PersistKeysToDbContext<CabinetOpsDbContext>();
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = HttpSetup.MaxRequestBodyBytes);
+        services.AddHttpSurface();
+        services.AddOpenApi();
+        services.AddReadiness();
+
+        services.AddStaffAuthentication();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, CustomerBearerHandler>(CustomerBearerHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(CustomerAuthApi.CustomerPolicy, p =>
+            p.AddAuthenticationSchemes(CustomerBearerHandler.SchemeName).RequireClaim(CustomerBearerHandler.CustomerIdClaim));
+        services.AddOptions<MiniProgramOptions>().BindConfiguration(MiniProgramOptions.Section);
+        services.AddScoped<CustomerAuthHandlers>();
+
+        services.AddOptions<WechatLoginOptions>().BindConfiguration(WechatLoginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<WechatLoginClient>((sp, http) =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WechatLoginOptions>>().Value;
+            http.BaseAddress = new Uri(o.BaseUrl.EndsWith('/') ? o.BaseUrl : o.BaseUrl + "/");
+            http.Timeout = o.Timeout;
+        });
+        services.AddScoped<WechatAccessTokens>();
+
+        services.AddScoped<AuditWriter>();
+        services.AddScoped<AuditLogQuery>();
+        services.AddScoped<ManualWorkQueue>();
+        services.AddScoped<HomeSummary>();
+        services.AddScoped<StoreLookup>();
+
+        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        services.AddSingleton(demo);
+        services.AddScoped<DemoData>();
+
+        if (config.GetValue<bool>("Sandbox:Enabled"))
+            services.AddSandbox(config);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication MapCabinetOps(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // APIs answer unknown routes and bare status codes with problem+json; pages get the Chinese 404 page.
+        app.UseWhen(c => HttpSetup.IsMachineEndpoint(c.Request.Path), a => a.UseStatusCodePages());
+        app.UseWhen(c => !HttpSetup.IsMachineEndpoint(c.Request.Path), a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("智能柜营运系统 API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealth();
+        app.MapStaffApi();
+        app.MapAuditApi();
+        app.MapManualWorkApi();
+        app.MapCustomerAuthApi();
+        if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))
+            app.MapSandbox();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the server, or one of the operator commands:
+    /// <c>migrate</c> (the single migration step of a deployment) and
+    /// <c>create-admin --username NAME [--name 显示名]</c> (password from CABINETOPS_ADMIN_PASSWORD or stdin).
+    /// </summary>
+    public static async Task<int> RunCabinetOpsAsync(this WebApplication app, string[] args)
+    {
+        var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
+        switch (command)
+        {
+            case "migrate":
+                await MigrateAsync(app);
+                return 0;
+            case "create-admin":
+                return await AdminCommands.CreateAdminAsync(app, args);
+            case null:
+                break;
+            default:
+                await Console.Error.WriteLineAsync($"未知命令：{command}（可用：migrate、create-admin）");
+                return 2;
+        }
+
+        if (app.Services.GetRequiredService<DatabaseOptions>().MigrateOnStartup)
+            await MigrateAsync(app);
+        var demo = app.Services.GetRequiredService<DemoOptions>();
+        if (demo.Enabled)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(CancellationToken.None);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app, demo.Enabled));
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static async Task MigrateAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+    }
+
+    private static void PrintWelcome(WebApplication app, bool demo)
+    {
+        var url = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        Console.WriteLine();
+        Console.WriteLine($"智能柜营运系统已启动：{url}/");
+        Console.WriteLine($"  API 文档：{url}/api/docs    就绪检查：{url}/readyz");
+        if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))
+            Console.WriteLine($"  沙箱控制台：{url}/sandbox");
+        if (demo)
+            Console.WriteLine($"  演示账号：{string.Join("、", DemoData.Accounts.Select(a => a.UserName))}，密码均为 {DemoData.Password}");
+        Console.WriteLine();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CabinetOps.Server.Features.Staff;
+using CabinetOps.Server.Infrastructure.Persistence;
+
+namespace CabinetOps.Server.Features.Audit;
+
+/// <summary>Records key operations with before/after (DESIGN §8).</summary>
+public sealed class AuditWriter(CabinetOpsDbContext db, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Adds the entry to the current change set; the caller's SaveChanges commits it with the change it describes.</summary>
+    public void Record(StaffActor actor, string action, string targetType, string? targetId, string summary, object? before = null, object? after = null, int? storeId = null)
+    {
+        db.AuditLog.Add(new AuditEntry
+        {
+            OccurredAt = clock.GetUtcNow().UtcDateTime,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            StoreId = storeId,
+            Summary = summary.Length > 500 ? summary[..500] : summary,
+            BeforeJson = before is null ? null : JsonSerializer.Serialize(before, Json),
+            AfterJson = after is null ? null : JsonSerializer.Serialize(after, Json),
+            RemoteIp = actor.RemoteIp,
+        });
+    }
+
+    /// <summary>Records and saves at once, for operations whose change lives outside this DbContext.</summary>
+    public async Task WriteAsync(StaffActor actor, string action, string targetType, string? targetId, string summary, object? before = null, object? after = null, CancellationToken ct = default)
+    {
+        Record(actor, action, targetType, targetId, summary, before, after);
+        await db.SaveChangesAsync(ct);
+    }
+}
+
+public static class AuditActions
+{
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        ["staff.sign-in"] = "登录",
+        ["staff.sign-in-failed"] = "登录失败",
+        ["staff.locked-out"] = "账号锁定",
+        ["staff.create"] = "创建账号",
+        ["staff.update"] = "修改账号",
+        ["staff.disable"] = "停用账号",
+        ["staff.enable"] = "启用账号",
+        ["staff.reset-password"] = "重置密码",
+        ["manual-work.retry"] = "人工队列：立即重试",
+        ["manual-work.resolve"] = "人工队列：标记已处理",
+    };
+
+    public static string Label(string action) => Labels.TryGetValue(action, out var l) ? l : action;
+}

@@ -1,0 +1,17 @@
+using CabinetOps.Server.Features.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CabinetOps.Server.Features.Devices;
+
+internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
+{
+    public void Configure(EntityTypeBuilder<Device> b)
+    {
+        b.ToTable("devices");
+        b.Property(x => x.DeviceCode).HasMaxLength(50);
+        b.HasIndex(x => x.DeviceCode).IsUnique();
+        b.Property(x => x.QrCode).HasMaxLength(200);
+        b.HasOne<Store>().WithMany().HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

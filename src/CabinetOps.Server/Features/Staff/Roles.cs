@@ -1,0 +1,45 @@
+namespace CabinetOps.Server.Features.Staff;
+
+/// <summary>Per-action permissions. Each feature adds its own as it arrives (STYLE §1, neozhu).</summary>
+public static class Permissions
+{
+    public const string DashboardView = "dashboard.view";
+    public const string StaffView = "staff.view";
+    public const string StaffManage = "staff.manage";
+    public const string AuditView = "audit.view";
+    public const string ManualWorkView = "manual-work.view";
+    public const string ManualWorkManage = "manual-work.manage";
+
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [DashboardView] = "查看首页",
+        [StaffView] = "查看账号",
+        [StaffManage] = "管理账号",
+        [AuditView] = "查看操作日志",
+        [ManualWorkView] = "查看人工处理队列",
+        [ManualWorkManage] = "处理人工队列",
+    };
+
+    public static IEnumerable<string> All => Labels.Keys;
+}
+
+/// <summary>The four roles of DESIGN §1 and what each may do by default.</summary>
+public static class Roles
+{
+    public const string Administrator = "admin";
+    public const string Operator = "operator";
+    public const string Franchisee = "franchisee";
+    public const string Finance = "finance";
+
+    public sealed record Definition(string Code, string Name, bool AllStores, IReadOnlyList<string> Permissions);
+
+    public static readonly IReadOnlyList<Definition> Defaults =
+    [
+        new(Administrator, "管理员", true, [.. Staff.Permissions.All]),
+        new(Operator, "运营", true, [Staff.Permissions.DashboardView, Staff.Permissions.ManualWorkView, Staff.Permissions.ManualWorkManage]),
+        new(Franchisee, "加盟商", false, [Staff.Permissions.DashboardView]),
+        new(Finance, "财务", true, [Staff.Permissions.DashboardView]),
+    ];
+
+    public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;
+}

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using CabinetOps.Server.Features.Audit;
+using CabinetOps.Server.Infrastructure.Http;
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace CabinetOps.Server.Features.Staff;
+
+/// <summary>Checks a staff password with lockout, and on success signs the cookie in.</summary>
+public sealed class SignInHandler(CabinetOpsDbContext db, IPasswordHasher<AdminUser> hasher, AuditWriter audit, TimeProvider clock, ILogger<SignInHandler> logger)
+{
+    public const string WrongCredentials = "用户名或密码错误";
+
+    public async Task<Result<AdminUser>> HandleAsync(HttpContext http, string userName, string password, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        var user = await db.AdminUsers.FirstOrDefaultAsync(u => u.UserName == userName.Trim(), ct);
+        if (user is null)
+        {
+            // Same answer as a wrong password, so the form does not reveal which accounts exist.
+            logger.LogInformation("Sign-in failed for unknown user name from {RemoteIp}", ip);
+            return new Problem("sign-in-failed", WrongCredentials, StatusCodes.Status401Unauthorized);
+        }
+
+        var actor = new StaffActor(user.Id, user.UserName, user.RoleCode, false, new HashSet<int>(), new HashSet<string>(), ip);
+        if (SignInLockout.IsLocked(user, now))
+            return Locked(user, now);
+        if (user.IsDisabled)
+            return new Problem("account-disabled", "账号已停用，请联系管理员", StatusCodes.Status403Forbidden);
+
+        var verification = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (verification == PasswordVerificationResult.Failed)
+        {
+            var locked = SignInLockout.RegisterFailure(user, now);
+            audit.Record(actor, locked ? "staff.locked-out" : "staff.sign-in-failed", "AdminUser", user.Id.ToString(),
+                locked ? $"连续 {SignInLockout.MaxFailures} 次密码错误，锁定 {SignInLockout.Duration.TotalMinutes:0} 分钟" : "密码错误");
+            await db.SaveChangesAsync(ct);
+            return locked ? Locked(user, now) : new Problem("sign-in-failed", WrongCredentials, StatusCodes.Status401Unauthorized);
+        }
+
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
+            user.PasswordHash = hasher.HashPassword(user, password);
+        SignInLockout.RegisterSuccess(user, now);
+        audit.Record(actor, "staff.sign-in", "AdminUser", user.Id.ToString(), "登录成功");
+        await db.SaveChangesAsync(ct);
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
+                new Claim(ClaimTypes.Name, user.UserName),
+                new Claim(StaffActor.StampClaim, user.SecurityStamp),
+            ],
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return user;
+    }
+
+    private static Problem Locked(AdminUser user, DateTime now) =>
+        new("account-locked", $"密码错误次数过多，账号已锁定，请在 {SignInLockout.MinutesLeft(user, now)} 分钟后重试", StatusCodes.Status423Locked);
+}

@@ -1,0 +1,92 @@
+using CabinetOps.Server.Infrastructure.Persistence;
+using JasperFx;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+using Wolverine.ErrorHandling;
+using Wolverine.Postgresql;
+using Wolverine.Sqlite;
+
+namespace CabinetOps.Server.Infrastructure.Messaging;
+
+/// <summary>
+/// A unit of work that talks to another system (process a pushed order, complete a Pay Score order,
+/// push sales to the ERP…). Its handler may fail; it is then retried on the configured schedule and
+/// finally escalated to the manual queue, where staff read <see cref="Describe"/>.
+/// </summary>
+public interface IExternalWork
+{
+    /// <summary>Chinese one-line description for the 人工处理队列 page, e.g. "向 ERP 推送 2026-11-24 销售数据".</summary>
+    string Describe();
+}
+
+/// <summary>Section <c>DurableWork</c>.</summary>
+public sealed class DurableWorkOptions
+{
+    public const string Section = "DurableWork";
+
+    /// <summary>Delays between attempts (DESIGN §7: 15 s, 30 s, 60 s, then manual).</summary>
+    public TimeSpan[] RetryDelays { get; set; } = [TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
+
+    /// <summary>
+    /// How often scheduled work (including retries) is polled. Retries run up to this much late
+    /// (notes/durable-work.md), so it is kept well under the shortest delay.
+    /// </summary>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// The business change and the work it causes, committed together: add entities to
+/// <see cref="Db"/>, <see cref="EnqueueAsync"/> the work, then <see cref="CommitAsync"/> writes
+/// both in one database transaction (Wolverine's EF Core outbox). Nothing is sent if the commit fails.
+/// </summary>
+public sealed class UnitOfWork(IDbContextOutbox<CabinetOpsDbContext> outbox)
+{
+    public CabinetOpsDbContext Db => outbox.DbContext;
+
+    public ValueTask EnqueueAsync(IExternalWork work) => outbox.PublishAsync(work);
+
+    public ValueTask ScheduleAsync(IExternalWork work, TimeSpan delay) => outbox.ScheduleAsync(work, delay);
+
+    public Task CommitAsync(CancellationToken ct) => outbox.SaveChangesAndFlushMessagesAsync(ct);
+}
+
+public static class DurableWorkSetup
+{
+    public static IHostApplicationBuilder AddDurableWork(this IHostApplicationBuilder builder, DatabaseOptions db)
+    {
+        var work = builder.Configuration.GetSection(DurableWorkOptions.Section).Get<DurableWorkOptions>() ?? new DurableWorkOptions();
+        if (work.RetryDelays.Length == 0 || work.RetryDelays.Any(d => d <= TimeSpan.Zero))
+            throw new InvalidOperationException("DurableWork:RetryDelays must list at least one positive delay.");
+        builder.Services.AddSingleton(work);
+        builder.Services.AddScoped<UnitOfWork>();
+
+        builder.UseWolverine(opts =>
+        {
+            opts.ServiceName = "CabinetOps";
+            opts.UseRuntimeCompilation();
+            if (db.Provider == DatabaseProvider.Sqlite)
+            {
+                opts.PersistMessagesWithSqlite(db.ConnectionString);
+                // Balanced mode never recovered a message committed before a crash on SQLite
+                // (notes/durable-work.md); a SQLite file has one server process anyway.
+                opts.Durability.Mode = DurabilityMode.Solo;
+            }
+            else
+            {
+                opts.PersistMessagesWithPostgresql(db.ConnectionString, "wolverine");
+            }
+
+            opts.UseEntityFrameworkCoreTransactions();
+            opts.Policies.AutoApplyTransactions();
+            opts.Policies.UseDurableLocalQueues();
+            opts.Durability.ScheduledJobPollingTime = work.PollingInterval;
+            // Tables are built by the migrate step (DatabaseMigrator), never by each node at start-up.
+            opts.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+
+            opts.Policies.OnException<Exception>()
+                .ScheduleRetry(work.RetryDelays)
+                .Then.MoveToErrorQueue();
+        });
+        return builder;
+    }
+}

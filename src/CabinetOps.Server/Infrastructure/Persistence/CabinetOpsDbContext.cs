@@ -1,0 +1,78 @@
+using CabinetOps.Server.Features.Audit;
+using CabinetOps.Server.Features.Customers;
+using CabinetOps.Server.Features.Devices;
+using CabinetOps.Server.Features.Orders;
+using CabinetOps.Server.Features.Settings;
+using CabinetOps.Server.Features.Staff;
+using CabinetOps.Server.Features.Stores;
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Integrations.WechatLogin;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CabinetOps.Server.Infrastructure.Persistence;
+
+/// <summary>
+/// The one DbContext. Each provider has a subclass with its own migrations folder (EF docs,
+/// "Migrations with Multiple Providers"); the subclasses differ only in how money is stored.
+/// </summary>
+public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerSession> CustomerSessions => Set<CustomerSession>();
+    public DbSet<Store> Stores => Set<Store>();
+    public DbSet<Device> Devices => Set<Device>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
+    public DbSet<AdminUserStore> AdminUserStores => Set<AdminUserStore>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<RolePermission> RolePermissions => Set<RolePermission>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<UsedNonce> UsedNonces => Set<UsedNonce>();
+    public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<IntegrationToken> IntegrationTokens => Set<IntegrationToken>();
+
+    /// <summary>ASP.NET data-protection keys (cookie encryption) shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CabinetOpsDbContext).Assembly);
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Timestamps are stored in UTC (DESIGN §3). Reading them back marks them UTC so that
+        // PostgreSQL's timestamptz accepts them and SQLite's text round-trips without drifting.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        ConfigureMoney(configurationBuilder);
+    }
+
+    protected abstract void ConfigureMoney(ModelConfigurationBuilder configurationBuilder);
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>SQLite cannot compare or sum decimals in SQL, so money is INTEGER fen there (STYLE §3).</summary>
+public sealed class SqliteCabinetOpsDbContext(DbContextOptions<SqliteCabinetOpsDbContext> options) : CabinetOpsDbContext(options)
+{
+    protected override void ConfigureMoney(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<Money>().HaveConversion<MoneyToFenConverter>();
+
+    private sealed class MoneyToFenConverter() : ValueConverter<Money, long>(m => m.Fen, fen => new Money(fen));
+}
+
+/// <summary>PostgreSQL keeps the spec's <c>decimal(10,2)</c> yuan as <c>numeric(10,2)</c>.</summary>
+public sealed class PostgresCabinetOpsDbContext(DbContextOptions<PostgresCabinetOpsDbContext> options) : CabinetOpsDbContext(options)
+{
+    protected override void ConfigureMoney(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<Money>().HaveConversion<MoneyToYuanConverter>().HaveColumnType("numeric(10,2)");
+
+    private sealed class MoneyToYuanConverter() : ValueConverter<Money, decimal>(m => m.Fen / 100m, y => new Money((long)(y * 100m)));
+}
