@@ -33,6 +33,11 @@ public static class CabinetOpsApp
         services.AddSingleton(paths);
         var db = config.ReadDatabaseOptions(paths);
         services.AddPersistence(db);
+        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        services.AddSingleton(demo);
+        services.AddScoped<DemoData>();
+        // Before Wolverine: its hosted service needs the migrated tables.
+        services.AddHostedService<StartupMigration>();
         builder.AddDurableWork(db);
 
         var personalData = config.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>() ?? new PersonalDataOptions();
@@ -68,10 +73,6 @@ public static class CabinetOpsApp
         services.AddScoped<HomeSummary>();
         services.AddScoped<StoreLookup>();
 
-        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
-        services.AddSingleton(demo);
-        services.AddScoped<DemoData>();
-
         if (config.GetValue<bool>("Sandbox:Enabled"))
             services.AddSandbox(config);
 
@@ -86,6 +87,8 @@ public static class CabinetOpsApp
         // APIs answer unknown routes and bare status codes with problem+json; pages get the Chinese 404 page.
         app.UseWhen(c => HttpSetup.IsMachineEndpoint(c.Request.Path), a => a.UseStatusCodePages());
         app.UseWhen(c => !HttpSetup.IsMachineEndpoint(c.Request.Path), a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing again after the status-code middleware, so a re-executed request (the 404 page) is routed.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -127,24 +130,16 @@ public static class CabinetOpsApp
                 return 2;
         }
 
-        if (app.Services.GetRequiredService<DatabaseOptions>().MigrateOnStartup)
-            await MigrateAsync(app);
-        var demo = app.Services.GetRequiredService<DemoOptions>();
-        if (demo.Enabled)
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(CancellationToken.None);
-        }
-
-        app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app, demo.Enabled));
+        app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app, app.Services.GetRequiredService<DemoOptions>().Enabled));
         await app.RunAsync();
         return 0;
     }
 
-    public static async Task MigrateAsync(WebApplication app)
+    private static async Task MigrateAsync(WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        Console.WriteLine("数据库迁移完成");
     }
 
     private static void PrintWelcome(WebApplication app, bool demo)

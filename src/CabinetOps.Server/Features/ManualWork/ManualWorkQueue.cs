@@ -2,6 +2,7 @@ using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Staff;
 using CabinetOps.Server.Infrastructure.Http;
 using CabinetOps.Server.Infrastructure.Messaging;
+using Wolverine.Runtime;
 using Wolverine.Persistence.Durability;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
 
@@ -27,7 +28,7 @@ public sealed record ResolveManualWorkRequest(string? Note);
 /// now" marks the envelope replayable (the durability agent runs it again on one node); "mark
 /// resolved" archives it, keeping the record. Both are audited.
 /// </summary>
-public sealed class ManualWorkQueue(IMessageStore store, AuditWriter audit)
+public sealed class ManualWorkQueue(IMessageStore store, IWolverineRuntime runtime, AuditWriter audit)
 {
     public async Task<ManualWorkPage> ListAsync(int page, int pageSize, bool includeResolved, CancellationToken ct)
     {
@@ -74,13 +75,52 @@ public sealed class ManualWorkQueue(IMessageStore store, AuditWriter audit)
         return results.Envelopes.Select(ToItem).FirstOrDefault();
     }
 
-    private static ManualWorkItem ToItem(DeadLetterEnvelope e) => new(
+    private ManualWorkItem ToItem(DeadLetterEnvelope e) => new(
         e.Id,
         e.MessageType ?? "unknown",
-        e.Message is IExternalWork w ? w.Describe() : (e.MessageType ?? "未知任务"),
+        MessageOf(e) is IExternalWork w ? w.Describe() : (e.MessageType ?? "未知任务"),
         e.ExceptionType,
         e.ExceptionMessage,
         e.FailedAt,
         e.Replayable,
         e.ArchivedAt is not null);
+
+    /// <summary>Dead-letter queries return the stored body, not always the message: read it back.</summary>
+    private object? MessageOf(DeadLetterEnvelope e)
+    {
+        if (e.Message is not null)
+            return e.Message;
+        if (e.Envelope?.Data is not { Length: > 0 } || e.MessageType is null || ExternalWorkTypes.Find(e.MessageType) is not { } type)
+            return null;
+        try
+        {
+            return runtime.Options.DefaultSerializer.ReadFromData(type, e.Envelope);
+        }
+        catch (Exception)
+        {
+            // A body that no longer reads (the type changed since) still shows, by its type name.
+            return null;
+        }
+    }
+}
+
+/// <summary>Finds a unit-of-work type by Wolverine's message type name (its full name by default).</summary>
+internal static class ExternalWorkTypes
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> Cache = new();
+
+    public static Type? Find(string messageType) => Cache.GetOrAdd(messageType, name => AppDomain.CurrentDomain.GetAssemblies()
+        .Where(a => !a.IsDynamic)
+        .SelectMany(a =>
+        {
+            try
+            {
+                return a.GetExportedTypes();
+            }
+            catch (System.Reflection.ReflectionTypeLoadException)
+            {
+                return [];
+            }
+        })
+        .FirstOrDefault(t => typeof(IExternalWork).IsAssignableFrom(t) && t.FullName == name));
 }

@@ -24,8 +24,16 @@ public sealed class DurableWorkOptions
 {
     public const string Section = "DurableWork";
 
-    /// <summary>Delays between attempts (DESIGN §7: 15 s, 30 s, 60 s, then manual).</summary>
-    public TimeSpan[] RetryDelays { get; set; } = [TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
+    /// <summary>DESIGN §7: at most three retries, 15 s, 30 s and 60 s apart, then manual.</summary>
+    public static readonly TimeSpan[] DefaultRetryDelays = [TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
+
+    /// <summary>
+    /// Delays between attempts; empty means <see cref="DefaultRetryDelays"/>. Not initialised with the
+    /// defaults: the configuration binder appends to an existing array instead of replacing it.
+    /// </summary>
+    public TimeSpan[] RetryDelays { get; set; } = [];
+
+    public TimeSpan[] EffectiveRetryDelays => RetryDelays.Length == 0 ? DefaultRetryDelays : RetryDelays;
 
     /// <summary>
     /// How often scheduled work (including retries) is polled. Retries run up to this much late
@@ -55,8 +63,8 @@ public static class DurableWorkSetup
     public static IHostApplicationBuilder AddDurableWork(this IHostApplicationBuilder builder, DatabaseOptions db)
     {
         var work = builder.Configuration.GetSection(DurableWorkOptions.Section).Get<DurableWorkOptions>() ?? new DurableWorkOptions();
-        if (work.RetryDelays.Length == 0 || work.RetryDelays.Any(d => d <= TimeSpan.Zero))
-            throw new InvalidOperationException("DurableWork:RetryDelays must list at least one positive delay.");
+        if (work.EffectiveRetryDelays.Any(d => d <= TimeSpan.Zero))
+            throw new InvalidOperationException("DurableWork:RetryDelays must list positive delays.");
         builder.Services.AddSingleton(work);
         builder.Services.AddScoped<UnitOfWork>();
 
@@ -84,7 +92,7 @@ public static class DurableWorkSetup
             opts.AutoBuildMessageStorageOnStartup = AutoCreate.None;
 
             opts.Policies.OnException<Exception>()
-                .ScheduleRetry(work.RetryDelays)
+                .ScheduleRetry(work.EffectiveRetryDelays)
                 .Then.MoveToErrorQueue();
         });
         return builder;

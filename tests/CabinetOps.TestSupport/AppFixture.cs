@@ -1,0 +1,32 @@
+using Xunit;
+using CabinetOps.Server.Infrastructure.Persistence;
+
+namespace CabinetOps.TestSupport;
+
+/// <summary>An xunit class fixture: one started host per test class and provider.</summary>
+public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public TestHost Host { get; private set; } = null!;
+
+    public DatabaseProvider Provider => provider;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(provider);
+        Host = new TestHost(_database).Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+            await Host.DisposeAsync();
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
+
+public sealed class SqliteApp() : AppFixture(DatabaseProvider.Sqlite);
+
+public sealed class PostgresApp() : AppFixture(DatabaseProvider.Postgres);

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Wolverine;
+
+namespace CabinetOps.TestSupport;
+
+/// <summary>
+/// The real server on Kestrel (loopback, its own port), with the sandbox simulators in-process so
+/// the adapters call them over real HTTP. One database per host: a SQLite file in a temporary
+/// data folder, or a fresh PostgreSQL database. Settings mirror the embedded default.
+/// </summary>
+public sealed class TestHost : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public TestHost(TestDatabase database, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    {
+        Database = database;
+        Port = FreePort();
+        _services = services;
+        _settings = new Dictionary<string, string?>
+        {
+            ["DataPath"] = database.DataPath,
+            ["Database:Provider"] = database.Provider.ToString(),
+            ["Database:MigrateOnStartup"] = "true",
+            ["ConnectionStrings:CabinetOps"] = database.ConnectionString,
+            ["Demo:Enabled"] = "true",
+            ["Sandbox:Enabled"] = "true",
+            ["Integrations:WechatLogin:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechat/",
+            // Short retry schedule and polling: tests never wait the real 15/30/60 s.
+            ["DurableWork:RetryDelays:0"] = "00:00:00.200",
+            ["DurableWork:RetryDelays:1"] = "00:00:00.400",
+            ["DurableWork:RetryDelays:2"] = "00:00:00.800",
+            ["DurableWork:PollingInterval"] = "00:00:00.100",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+            _settings[k] = v;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
+    }
+
+    public TestDatabase Database { get; }
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}";
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>Starts the server (migrations and demo data run as it starts).</summary>
+    public TestHost Start()
+    {
+        StartServer();
+        return this;
+    }
+
+    /// <summary>A client over real HTTP with its own cookie jar, like a browser.</summary>
+    public HttpClient CreateHttpClient() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(Url) };
+
+    public async Task<HttpClient> SignedInClientAsync(string userName, string password = DemoData.Password)
+    {
+        var client = CreateHttpClient();
+        var response = await client.PostAsJsonAsync("/api/admin/auth/login", new { userName, password });
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"sign-in as {userName} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    /// <summary>With CABINETOPS_TEST_LOGDIR set, each host leaves its server log there (for CI artefacts).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        var dir = Environment.GetEnvironmentVariable("CABINETOPS_TEST_LOGDIR");
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+            await File.WriteAllLinesAsync(Path.Combine(dir, $"host-{Port}-{Database.Provider}.log"), Logs.Lines);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        // UseSetting, not ConfigureAppConfiguration: the server reads its database settings while
+        // it composes its services, before late configuration sources would apply.
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        builder.ConfigureServices(s =>
+        {
+            s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            s.AddSingleton(new HostTag($"host-{Port}"));
+            // Test-only units of work (handlers in the test assemblies) run through the real pipeline.
+            s.ConfigureWolverine(o =>
+            {
+                foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name?.EndsWith("Tests", StringComparison.Ordinal) == true))
+                    o.Discovery.IncludeAssembly(assembly);
+            });
+            _services?.Invoke(s);
+        });
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Names the host a handler ran in, for the "runs once across hosts" tests.</summary>
+public sealed record HostTag(string Name);
+
+/// <summary>Every log line the server writes, after the logging pipeline (so after redaction).</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => _lines.ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> kv ? string.Join(" ", kv.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
+        }
+    }
+}
