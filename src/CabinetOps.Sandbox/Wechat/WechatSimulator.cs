@@ -29,6 +29,8 @@ public sealed class WechatSimulator(IOptions<WechatSimulatorOptions> options, Ti
 
     public WechatSimulatorOptions Options => options.Value;
 
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     /// <summary>When set, every API answers errcode -1 (system busy): the outage switch.</summary>
     public bool Busy { get; set; }
 

@@ -90,7 +90,7 @@ public static class WechatSimulatorEndpoints
                         ["phoneNumber"] = phone,
                         ["purePhoneNumber"] = phone,
                         ["countryCode"] = 86,
-                        ["watermark"] = new JsonObject { ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["appid"] = sim.Options.AppId },
+                        ["watermark"] = new JsonObject { ["timestamp"] = sim.Now.ToUnixTimeSeconds(), ["appid"] = sim.Options.AppId },
                     },
                 };
             }

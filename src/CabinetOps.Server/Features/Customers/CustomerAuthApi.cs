@@ -120,22 +120,13 @@ public static class CustomerAuthApi
     {
         var g = app.MapGroup("/api/mp").WithTags("Mini-program");
         g.MapPost("/auth/login", async Task<Results<Ok<MpLoginResponse>, ProblemHttpResult>> (MpLoginRequest body, CustomerAuthHandlers h, CancellationToken ct) =>
-        {
-            var r = await h.LoginAsync(body.Code, ct);
-            return r.IsSuccess ? TypedResults.Ok(r.Value!) : r.Problem!.ToHttp();
-        }).WithSummary("小程序登录：wx.login 的 code 换取访问令牌");
+            (await h.LoginAsync(body.Code, ct)).ToHttp()).WithSummary("小程序登录：wx.login 的 code 换取访问令牌");
 
         var me = g.MapGroup("/me").RequireAuthorization(CustomerPolicy);
         me.MapGet("/", async Task<Results<Ok<MeView>, ProblemHttpResult>> (HttpContext http, CustomerAuthHandlers h, CancellationToken ct) =>
-        {
-            var r = await h.MeAsync(CustomerBearerHandler.CustomerId(http.User), ct);
-            return r.IsSuccess ? TypedResults.Ok(r.Value!) : r.Problem!.ToHttp();
-        }).WithSummary("当前顾客");
+            (await h.MeAsync(CustomerBearerHandler.CustomerId(http.User), ct)).ToHttp()).WithSummary("当前顾客");
         me.MapPost("/phone", async Task<Results<Ok<MeView>, ProblemHttpResult>> (MpPhoneRequest body, HttpContext http, CustomerAuthHandlers h, CancellationToken ct) =>
-        {
-            var r = await h.BindPhoneAsync(CustomerBearerHandler.CustomerId(http.User), body.Code, ct);
-            return r.IsSuccess ? TypedResults.Ok(r.Value!) : r.Problem!.ToHttp();
-        }).WithSummary("绑定手机号：getPhoneNumber 的 code");
+            (await h.BindPhoneAsync(CustomerBearerHandler.CustomerId(http.User), body.Code, ct)).ToHttp()).WithSummary("绑定手机号：getPhoneNumber 的 code");
         return app;
     }
 

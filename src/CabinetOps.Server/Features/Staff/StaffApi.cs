@@ -43,11 +43,11 @@ public static class StaffApi
             return r.IsSuccess ? TypedResults.Created($"/api/admin/staff/{r.Value!.Id}", r.Value) : r.Problem!.ToHttp();
         }).RequireAuthorization(Permissions.StaffManage).WithSummary("创建账号");
         staff.MapPut("/{id:int}", async Task<Results<Ok<StaffView>, ProblemHttpResult>> (int id, UpdateStaffRequest body, HttpContext http, StaffHandlers h, CancellationToken ct) =>
-            ToHttp(await h.UpdateAsync(Actor(http), id, body, ct))).RequireAuthorization(Permissions.StaffManage).WithSummary("修改账号角色、门店与姓名");
+            (await h.UpdateAsync(Actor(http), id, body, ct)).ToHttp()).RequireAuthorization(Permissions.StaffManage).WithSummary("修改账号角色、门店与姓名");
         staff.MapPost("/{id:int}/status", async Task<Results<Ok<StaffView>, ProblemHttpResult>> (int id, SetStaffStatusRequest body, HttpContext http, StaffHandlers h, CancellationToken ct) =>
-            ToHttp(await h.SetStatusAsync(Actor(http), id, body.Disabled, ct))).RequireAuthorization(Permissions.StaffManage).WithSummary("停用或启用账号");
+            (await h.SetStatusAsync(Actor(http), id, body.Disabled, ct)).ToHttp()).RequireAuthorization(Permissions.StaffManage).WithSummary("停用或启用账号");
         staff.MapPost("/{id:int}/password", async Task<Results<Ok<StaffView>, ProblemHttpResult>> (int id, ResetPasswordRequest body, HttpContext http, StaffHandlers h, CancellationToken ct) =>
-            ToHttp(await h.ResetPasswordAsync(Actor(http), id, body.NewPassword, ct))).RequireAuthorization(Permissions.StaffManage).WithSummary("重置密码");
+            (await h.ResetPasswordAsync(Actor(http), id, body.NewPassword, ct)).ToHttp()).RequireAuthorization(Permissions.StaffManage).WithSummary("重置密码");
 
         app.MapGet("/api/admin/roles", async (CabinetOpsDbContext db, CancellationToken ct) =>
                 (await db.Roles.AsNoTracking().Include(r => r.Permissions).OrderBy(r => r.Code).ToListAsync(ct))
@@ -64,6 +64,4 @@ public static class StaffApi
     }
 
     internal static StaffActor Actor(HttpContext http) => StaffActor.FromPrincipal(http.User, http.Connection.RemoteIpAddress?.ToString());
-
-    internal static Results<Ok<T>, ProblemHttpResult> ToHttp<T>(Result<T> r) => r.IsSuccess ? TypedResults.Ok(r.Value!) : r.Problem!.ToHttp();
 }

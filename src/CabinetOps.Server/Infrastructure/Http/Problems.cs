@@ -31,6 +31,13 @@ public sealed record Problem(string Code, string Title, int Status, string? Deta
     }
 }
 
+public static class ResultHttp
+{
+    /// <summary>200 with the value, or the problem as problem+json.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToHttp<T>(this Result<T> result) =>
+        result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Problem!.ToHttp();
+}
+
 /// <summary>Either a value or a <see cref="Problem"/>.</summary>
 public readonly struct Result<T>
 {
