@@ -3,6 +3,8 @@ using CabinetOps.Server.Infrastructure.Http;
 using CabinetOps.Server.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,6 +42,7 @@ public static class StaffAuthentication
 
         services.AddAuthorizationBuilder().AddPolicies();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, StaffCircuitRevalidation>();
         return services;
     }
 
@@ -85,6 +88,26 @@ public static class StaffAuthentication
         claims.AddRange(user.Stores.Select(s => new Claim(StaffActor.StoreClaim, s.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         claims.AddRange(role.Permissions.Select(p => new Claim(StaffActor.PermissionClaim, p.Permission)));
         ctx.ReplacePrincipal(new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+    }
+
+    /// <summary>
+    /// A Blazor circuit outlives the request that opened it: re-check the account every minute, so a
+    /// disabled account, a new role or a reset password also ends sessions already open in a browser.
+    /// </summary>
+    private sealed class StaffCircuitRevalidation(ILoggerFactory loggerFactory, IServiceScopeFactory scopes)
+        : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+    {
+        protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+
+        protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
+        {
+            if (!int.TryParse(state.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
+                return false;
+            var stamp = state.User.FindFirstValue(StaffActor.StampClaim);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CabinetOpsDbContext>();
+            return await db.AdminUsers.AnyAsync(u => u.Id == id && !u.IsDisabled && u.SecurityStamp == stamp, cancellationToken);
+        }
     }
 
     /// <summary>APIs answer 401/403 problem+json; pages are redirected to the sign-in or 403 page.</summary>
