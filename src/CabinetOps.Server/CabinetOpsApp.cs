@@ -14,6 +14,7 @@ using CabinetOps.Server.Infrastructure.Security;
 using CabinetOps.Server.Integrations.WechatLogin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 using Scalar.AspNetCore;
 
@@ -47,6 +48,15 @@ public static class CabinetOpsApp
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = HttpSetup.MaxRequestBodyBytes);
         services.AddHttpSurface();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddScoped<DbRateLimiter>();
+        // Behind nginx the client address arrives in X-Forwarded-For; only the configured proxies are trusted.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in config.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        });
         services.AddOpenApi();
         services.AddReadiness();
 
@@ -55,7 +65,9 @@ public static class CabinetOpsApp
             .AddScheme<AuthenticationSchemeOptions, CustomerBearerHandler>(CustomerBearerHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(CustomerAuthApi.CustomerPolicy, p =>
             p.AddAuthenticationSchemes(CustomerBearerHandler.SchemeName).RequireClaim(CustomerBearerHandler.CustomerIdClaim));
-        services.AddOptions<MiniProgramOptions>().BindConfiguration(MiniProgramOptions.Section);
+        services.AddOptions<MiniProgramOptions>().BindConfiguration(MiniProgramOptions.Section)
+            .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.TokenLifetime <= TimeSpan.FromDays(1), "MiniProgram:TokenLifetime must be between 0 and 1 day.")
+            .ValidateOnStart();
         services.AddScoped<CustomerAuthHandlers>();
 
         services.AddOptions<WechatLoginOptions>().BindConfiguration(WechatLoginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -83,6 +95,7 @@ public static class CabinetOpsApp
 
     public static WebApplication MapCabinetOps(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // APIs answer unknown routes and bare status codes with problem+json; pages get the Chinese 404 page.
         app.UseWhen(c => HttpSetup.IsMachineEndpoint(c.Request.Path), a => a.UseStatusCodePages());

@@ -12,10 +12,13 @@ public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
 
     public DatabaseProvider Provider => provider;
 
+    /// <summary>Settings that differ from the test defaults, for a fixture of its own.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(provider);
-        Host = new TestHost(_database).Start();
+        Host = new TestHost(_database, settings: Settings).Start();
     }
 
     public async Task DisposeAsync()
@@ -27,6 +30,6 @@ public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
     }
 }
 
-public sealed class SqliteApp() : AppFixture(DatabaseProvider.Sqlite);
+public class SqliteApp() : AppFixture(DatabaseProvider.Sqlite);
 
-public sealed class PostgresApp() : AppFixture(DatabaseProvider.Postgres);
+public class PostgresApp() : AppFixture(DatabaseProvider.Postgres);

@@ -41,6 +41,10 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["DurableWork:RetryDelays:1"] = "00:00:00.400",
             ["DurableWork:RetryDelays:2"] = "00:00:00.800",
             ["DurableWork:PollingInterval"] = "00:00:00.100",
+            // Every test calls from 127.0.0.1; the limits are tested on their own (RateLimitTests).
+            ["RateLimits:StaffSignInPerMinute"] = "10000",
+            ["RateLimits:CustomerLoginPerMinute"] = "10000",
+            ["RateLimits:PhoneBindingPerMinute"] = "10000",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
             _settings[k] = v;

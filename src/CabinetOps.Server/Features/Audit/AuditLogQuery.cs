@@ -46,8 +46,17 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/admin/audit-log", (string? actor, string? action, DateTime? from, DateTime? to, int? page, int? pageSize, HttpContext http, AuditLogQuery q, CancellationToken ct) =>
-                q.ListAsync(StaffApi.Actor(http), new AuditLogFilter(actor, action, from?.ToUniversalTime(), to?.ToUniversalTime(), page ?? 1, pageSize ?? 20), ct))
-            .WithTags("Audit").RequireAuthorization(Permissions.AuditView).WithSummary("操作日志（时间为 UTC）");
+                q.ListAsync(StaffApi.Actor(http), new AuditLogFilter(actor, action, ToUtc(from), ToUtc(to), page ?? 1, pageSize ?? 20), ct))
+            .WithTags("Audit").RequireAuthorization(Permissions.AuditView).WithSummary("操作日志；from/to 不带时区时按北京时间");
         return app;
     }
+
+    // A time without an offset is what a user in the venue means: Asia/Shanghai, not the server's zone.
+    private static DateTime? ToUtc(DateTime? t) => t switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Utc } utc => utc,
+        { Kind: DateTimeKind.Local } local => local.ToUniversalTime(),
+        { } unspecified => Infrastructure.Time.ShanghaiTime.ToUtc(unspecified),
+    };
 }

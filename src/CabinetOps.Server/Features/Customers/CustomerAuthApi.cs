@@ -105,9 +105,22 @@ public sealed class CustomerAuthHandlers(
 
     private MeView ToMe(Customer c) => new(c.Phone is not null, c.Phone is null ? null : PhoneNumber.Mask(protector.Unprotect(c.Phone)), c.TicketBalance);
 
-    private static Problem WechatProblem(WechatApiException e, string code, string title) => e.ErrCode switch
+    private Problem WechatProblem(WechatApiException e, string code, string title)
     {
-        WechatApiException.SystemBusy or WechatApiException.RateLimited => new Problem("wechat-busy", "微信服务繁忙，请稍后重试", StatusCodes.Status503ServiceUnavailable),
+        if (e.IsConfigurationError)
+        {
+            // Retrying cannot help the customer: this is ours to fix, so it is logged as an error.
+            logger.LogError("WeChat integration misconfigured or replying unusably: errcode {ErrCode}", e.ErrCode);
+            return new Problem("wechat-unavailable", "微信服务暂不可用，请稍后再试或联系门店", StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return ProblemFor(e, code, title);
+    }
+
+    private static Problem ProblemFor(WechatApiException e, string code, string title) => e.ErrCode switch
+    {
+        WechatApiException.SystemBusy or WechatApiException.RateLimited or WechatApiException.Unreachable =>
+            new Problem("wechat-busy", "微信服务繁忙，请稍后重试", StatusCodes.Status503ServiceUnavailable),
         WechatApiException.HighRiskUser => new Problem("wechat-risk", "该微信账号暂不能使用本服务", StatusCodes.Status403Forbidden),
         _ when code == "wechat-login-failed" => new Problem(code, title, StatusCodes.Status401Unauthorized),
         _ => new Problem(code, title, StatusCodes.Status422UnprocessableEntity),
@@ -120,13 +133,13 @@ public static class CustomerAuthApi
     {
         var g = app.MapGroup("/api/mp").WithTags("Mini-program");
         g.MapPost("/auth/login", async Task<Results<Ok<MpLoginResponse>, ProblemHttpResult>> (MpLoginRequest body, CustomerAuthHandlers h, CancellationToken ct) =>
-            (await h.LoginAsync(body.Code, ct)).ToHttp()).WithSummary("小程序登录：wx.login 的 code 换取访问令牌");
+            (await h.LoginAsync(body.Code, ct)).ToHttp()).RequireRateLimit("mp-login", o => o.CustomerLoginPerMinute).WithSummary("小程序登录：wx.login 的 code 换取访问令牌");
 
         var me = g.MapGroup("/me").RequireAuthorization(CustomerPolicy);
         me.MapGet("/", async Task<Results<Ok<MeView>, ProblemHttpResult>> (HttpContext http, CustomerAuthHandlers h, CancellationToken ct) =>
             (await h.MeAsync(CustomerBearerHandler.CustomerId(http.User), ct)).ToHttp()).WithSummary("当前顾客");
         me.MapPost("/phone", async Task<Results<Ok<MeView>, ProblemHttpResult>> (MpPhoneRequest body, HttpContext http, CustomerAuthHandlers h, CancellationToken ct) =>
-            (await h.BindPhoneAsync(CustomerBearerHandler.CustomerId(http.User), body.Code, ct)).ToHttp()).WithSummary("绑定手机号：getPhoneNumber 的 code");
+            (await h.BindPhoneAsync(CustomerBearerHandler.CustomerId(http.User), body.Code, ct)).ToHttp()).RequireRateLimit("mp-phone", o => o.PhoneBindingPerMinute).WithSummary("绑定手机号：getPhoneNumber 的 code");
         return app;
     }
 

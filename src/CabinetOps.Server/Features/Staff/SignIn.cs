@@ -6,11 +6,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CabinetOps.Server.Features.Staff;
 
 /// <summary>Checks a staff password with lockout, and on success signs the cookie in.</summary>
-public sealed class SignInHandler(CabinetOpsDbContext db, IPasswordHasher<AdminUser> hasher, AuditWriter audit, TimeProvider clock, ILogger<SignInHandler> logger)
+public sealed class SignInHandler(
+    CabinetOpsDbContext db, IPasswordHasher<AdminUser> hasher, AuditWriter audit, DbRateLimiter limiter, IOptions<RateLimitOptions> limits,
+    TimeProvider clock, ILogger<SignInHandler> logger)
 {
     public const string WrongCredentials = "用户名或密码错误";
 
@@ -18,6 +21,10 @@ public sealed class SignInHandler(CabinetOpsDbContext db, IPasswordHasher<AdminU
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ip = http.Connection.RemoteIpAddress?.ToString();
+        // Per address, beside the per-account lockout: one address trying many accounts is stopped too.
+        // Here, not on the endpoint, so the sign-in page and the API share the limit.
+        if (!(await limiter.TryAcquireAsync($"staff-sign-in|ip:{ip}", limits.Value.StaffSignInPerMinute, TimeSpan.FromMinutes(1), ct)).Allowed)
+            return new Problem("rate-limited", "登录尝试过于频繁，请稍后再试", StatusCodes.Status429TooManyRequests);
         var user = await db.AdminUsers.FirstOrDefaultAsync(u => u.UserName == userName.Trim(), ct);
         if (user is null)
         {
@@ -29,8 +36,6 @@ public sealed class SignInHandler(CabinetOpsDbContext db, IPasswordHasher<AdminU
         var actor = new StaffActor(user.Id, user.UserName, user.RoleCode, false, new HashSet<int>(), new HashSet<string>(), ip);
         if (SignInLockout.IsLocked(user, now))
             return Locked(user, now);
-        if (user.IsDisabled)
-            return new Problem("account-disabled", "账号已停用，请联系管理员", StatusCodes.Status403Forbidden);
 
         var verification = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verification == PasswordVerificationResult.Failed)
@@ -42,6 +47,9 @@ public sealed class SignInHandler(CabinetOpsDbContext db, IPasswordHasher<AdminU
             return locked ? Locked(user, now) : new Problem("sign-in-failed", WrongCredentials, StatusCodes.Status401Unauthorized);
         }
 
+        // Only someone who knows the password learns that the account is disabled.
+        if (user.IsDisabled)
+            return new Problem("account-disabled", "账号已停用，请联系管理员", StatusCodes.Status403Forbidden);
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
             user.PasswordHash = hasher.HashPassword(user, password);
         SignInLockout.RegisterSuccess(user, now);

@@ -54,7 +54,8 @@ public static class StaffApi
                 .Select(r => new RoleView(r.Code, r.Name, r.AllStores, r.Permissions.Select(p => p.Permission).Order().ToList())))
             .WithTags("Staff").RequireAuthorization(Permissions.StaffView).WithSummary("角色与权限");
 
-        // The sign-out button of the admin layout posts here (a form with an antiforgery token).
+        // The sign-out button of the admin layout posts here. The form carries an antiforgery token, but
+        // an endpoint that binds no form field is not checked; SameSite=Strict on the cookie is the guard.
         app.MapPost("/account/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -45,7 +45,7 @@ public sealed class PersonalDataKeys
         if (options.Keys.Count > 0)
         {
             return new PersonalDataKeys(
-                options.ActiveKeyId ?? options.Keys.Keys.Max()!,
+                options.ActiveKeyId ?? throw new InvalidOperationException("PersonalData:ActiveKeyId is required with PersonalData:Keys."),
                 options.Keys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value)),
                 Convert.FromBase64String(options.HashKey ?? throw new InvalidOperationException("PersonalData:HashKey is required with PersonalData:Keys.")));
         }

@@ -21,35 +21,52 @@ public sealed class WechatLoginClient(HttpClient http, Microsoft.Extensions.Opti
     {
         var url = $"sns/jscode2session?appid={Uri.EscapeDataString(_options.AppId)}&secret={Uri.EscapeDataString(_options.AppSecret)}"
             + $"&js_code={Uri.EscapeDataString(jsCode)}&grant_type=authorization_code";
-        var reply = await ReadAsync<Code2SessionReply>(await http.GetAsync(url, ct), ct);
+        var reply = await ReadAsync<Code2SessionReply>(await SendAsync(() => http.GetAsync(url, ct), ct), ct);
         if (string.IsNullOrEmpty(reply.OpenId))
-            throw new WechatApiException(reply.ErrCode == 0 ? -1 : reply.ErrCode, "no openid in reply");
+            throw new WechatApiException(WechatApiException.BadReply, "no openid in reply");
         return new WechatIdentity(reply.OpenId, reply.UnionId);
     }
 
     internal async Task<StableTokenReply> FetchStableTokenAsync(bool forceRefresh, CancellationToken ct)
     {
         var body = new StableTokenRequest { AppId = _options.AppId, Secret = _options.AppSecret, ForceRefresh = forceRefresh };
-        var reply = await ReadAsync<StableTokenReply>(await http.PostAsJsonAsync("cgi-bin/stable_token", body, ct), ct);
+        var reply = await ReadAsync<StableTokenReply>(await SendAsync(() => http.PostAsJsonAsync("cgi-bin/stable_token", body, ct), ct), ct);
         if (string.IsNullOrEmpty(reply.AccessToken))
-            throw new WechatApiException(-1, "no access_token in reply");
+            throw new WechatApiException(WechatApiException.BadReply, "no access_token in reply");
         return reply;
     }
 
     internal async Task<WechatPhone> GetPhoneNumberAsync(string accessToken, string code, CancellationToken ct)
     {
-        var response = await http.PostAsJsonAsync($"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(accessToken)}", new PhoneNumberRequest { Code = code }, ct);
+        var response = await SendAsync(() => http.PostAsJsonAsync($"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(accessToken)}", new PhoneNumberRequest { Code = code }, ct), ct);
         var reply = await ReadAsync<PhoneNumberReply>(response, ct);
-        var info = reply.PhoneInfo ?? throw new WechatApiException(-1, "no phone_info in reply");
+        var info = reply.PhoneInfo ?? throw new WechatApiException(WechatApiException.BadReply, "no phone_info in reply");
         if (info.Watermark?.AppId != _options.AppId)
-            throw new WechatApiException(-1, "watermark appid does not match our AppID");
+            throw new WechatApiException(WechatApiException.BadReply, "watermark appid does not match our AppID");
         var country = info.CountryCode.ValueKind switch
         {
             JsonValueKind.String => info.CountryCode.GetString() ?? "86",
             JsonValueKind.Number => info.CountryCode.GetRawText(),
             _ => "86",
         };
-        return new WechatPhone(info.PurePhoneNumber ?? throw new WechatApiException(-1, "no purePhoneNumber"), country);
+        return new WechatPhone(info.PurePhoneNumber ?? throw new WechatApiException(WechatApiException.BadReply, "no purePhoneNumber"), country);
+    }
+
+    /// <summary>A network failure or timeout reads like WeChat being unreachable, not like a bug of ours.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send, CancellationToken ct)
+    {
+        try
+        {
+            return await send();
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WechatApiException(WechatApiException.Unreachable, e.Message);
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new WechatApiException(WechatApiException.Unreachable, "timed out");
+        }
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct) where T : WechatReply
@@ -57,7 +74,7 @@ public sealed class WechatLoginClient(HttpClient http, Microsoft.Extensions.Opti
         using (response)
         {
             if (!response.IsSuccessStatusCode)
-                throw new WechatApiException(-1, $"HTTP {(int)response.StatusCode}");
+                throw new WechatApiException(WechatApiException.Unreachable, $"HTTP {(int)response.StatusCode}");
             T? reply;
             try
             {
@@ -65,11 +82,11 @@ public sealed class WechatLoginClient(HttpClient http, Microsoft.Extensions.Opti
             }
             catch (JsonException)
             {
-                throw new WechatApiException(-1, "reply is not JSON");
+                throw new WechatApiException(WechatApiException.BadReply, "reply is not JSON");
             }
 
             if (reply is null)
-                throw new WechatApiException(-1, "empty reply");
+                throw new WechatApiException(WechatApiException.BadReply, "empty reply");
             if (reply.ErrCode != 0)
                 throw new WechatApiException(reply.ErrCode, reply.ErrMsg);
             return reply;

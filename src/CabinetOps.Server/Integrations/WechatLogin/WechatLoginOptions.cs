@@ -31,5 +31,12 @@ public sealed class WechatApiException(int errCode, string? errMsg)
     public const int RateLimited = 45011;
     public const int HighRiskUser = 40226;
 
+    // Our own codes (WeChat's are never negative below -1): not reachable, and a reply we cannot use.
+    public const int Unreachable = -100;
+    public const int BadReply = -101;
+
+    /// <summary>Errors that mean our configuration is wrong (AppID, secret, IP whitelist, frozen secret): staff must act.</summary>
+    public bool IsConfigurationError => ErrCode is 40013 or 40125 or 40164 or 40243 or 40002 || ErrCode == BadReply;
+
     public int ErrCode { get; } = errCode;
 }

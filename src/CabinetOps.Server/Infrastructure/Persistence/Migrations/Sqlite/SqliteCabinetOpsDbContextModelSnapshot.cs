@@ -656,6 +656,27 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("stores", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Infrastructure.Http.RateLimitCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("Key", "WindowStart")
+                        .HasName("pk_rate_limit_counters");
+
+                    b.ToTable("rate_limit_counters", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Infrastructure.Messaging.InboundMessage", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,86 @@
+using System.Globalization;
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CabinetOps.Server.Infrastructure.Http;
+
+/// <summary>One fixed window of one rate-limit partition (e.g. "mp-login" from one IP).</summary>
+public sealed class RateLimitCounter
+{
+    public required string Key { get; set; }
+    public DateTime WindowStart { get; set; }
+    public int Count { get; set; }
+}
+
+internal sealed class RateLimitCounterConfiguration : IEntityTypeConfiguration<RateLimitCounter>
+{
+    public void Configure(EntityTypeBuilder<RateLimitCounter> b)
+    {
+        b.ToTable("rate_limit_counters");
+        b.HasKey(x => new { x.Key, x.WindowStart });
+        b.Property(x => x.Key).HasMaxLength(200);
+    }
+}
+
+/// <summary>Section <c>RateLimits</c>: requests per minute per partition (DESIGN §8).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    public int StaffSignInPerMinute { get; set; } = 20;
+    public int CustomerLoginPerMinute { get; set; } = 30;
+    public int PhoneBindingPerMinute { get; set; } = 5;
+}
+
+/// <summary>
+/// Fixed-window counters kept in the database, so every node behind the load balancer counts the
+/// same requests (no limiter state in process memory). One atomic upsert per request; the syntax
+/// (INSERT … ON CONFLICT … RETURNING) is the same on SQLite and PostgreSQL.
+/// </summary>
+public sealed class DbRateLimiter(CabinetOpsDbContext db, TimeProvider clock)
+{
+    public async Task<(bool Allowed, TimeSpan RetryAfter)> TryAcquireAsync(string partition, int limit, TimeSpan window, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var start = new DateTime(now.Ticks - now.Ticks % window.Ticks, DateTimeKind.Utc);
+        var count = await db.Database.SqlQueryRaw<int>(
+            """
+            INSERT INTO rate_limit_counters (key, window_start, count) VALUES ({0}, {1}, 1)
+            ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
+            RETURNING count AS "Value"
+            """, partition, start).ToListAsync(ct);
+        if (count[0] == 1)
+        {
+            // The first request of a window clears this partition's old windows: the table stays small.
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM rate_limit_counters WHERE key = {0} AND window_start < {1}", [partition, start], ct);
+        }
+
+        return (count[0] <= limit, start + window - now);
+    }
+}
+
+public static class RateLimitEndpoints
+{
+    /// <summary>
+    /// Limits an endpoint to <paramref name="perMinute"/> requests per minute per client, where the
+    /// client is the signed-in customer when there is one and the remote IP otherwise.
+    /// </summary>
+    public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, string policy, Func<RateLimitOptions, int> perMinute)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            var http = ctx.HttpContext;
+            var limit = perMinute(http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value);
+            var who = http.User.FindFirst("customer_id")?.Value is { } customer ? "c:" + customer : "ip:" + http.Connection.RemoteIpAddress;
+            var limiter = http.RequestServices.GetRequiredService<DbRateLimiter>();
+            var (allowed, retryAfter) = await limiter.TryAcquireAsync($"{policy}|{who}", limit, TimeSpan.FromMinutes(1), http.RequestAborted);
+            if (allowed)
+                return await next(ctx);
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return new Problem("rate-limited", "请求过于频繁，请稍后再试", StatusCodes.Status429TooManyRequests).ToHttp();
+        });
+        return builder;
+    }
+}

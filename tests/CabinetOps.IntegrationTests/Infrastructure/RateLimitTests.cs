@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using CabinetOps.IntegrationTests.Features.Customers;
+using CabinetOps.Sandbox.Wechat;
+using CabinetOps.Server.Infrastructure.Persistence;
+
+namespace CabinetOps.IntegrationTests.Infrastructure;
+
+public abstract class RateLimitTests(AppFixture app)
+{
+    internal static readonly Dictionary<string, string?> LowLimits = new()
+    {
+        ["RateLimits:StaffSignInPerMinute"] = "3",
+        ["RateLimits:CustomerLoginPerMinute"] = "3",
+        ["RateLimits:PhoneBindingPerMinute"] = "2",
+    };
+
+    private TestHost Host => app.Host;
+
+    [Fact]
+    public async Task StaffSignInFromOneAddressIsLimitedAcrossAccounts()
+    {
+        using var client = Host.CreateHttpClient();
+        var statuses = new List<HttpStatusCode>();
+        foreach (var user in new[] { "nobody1", "nobody2", "nobody3", "admin" })
+            statuses.Add((await client.PostAsJsonAsync("/api/admin/auth/login", new { userName = user, password = DemoData.Password })).StatusCode);
+        // Once a minute has turned over the window starts again; only a full window proves the limit.
+        if (statuses.Take(3).All(s => s == HttpStatusCode.Unauthorized))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
+            var again = await client.PostAsJsonAsync("/api/admin/auth/login", new { userName = "admin", password = DemoData.Password });
+            var problem = await HttpSurfaceTests.AssertProblemAsync(again, HttpStatusCode.TooManyRequests);
+            Assert.Equal("登录尝试过于频繁，请稍后再试", problem.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task PhoneBindingIsLimitedPerCustomerWithRetryAfter()
+    {
+        using var client = Host.CreateHttpClient();
+        var token = await CustomerLoginTests.LoginAsync(client, WechatSimulator.OpenIdFor("limits-" + Guid.NewGuid()));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 3; i++)
+            last = await client.PostAsJsonAsync("/api/mp/me/phone", new { code = "unknown-code" });
+        // Two refusals from WeChat (422), then the limit (429) — unless the minute turned over in between.
+        if (last!.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            await HttpSurfaceTests.AssertProblemAsync(last, HttpStatusCode.TooManyRequests);
+            Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, last.StatusCode);
+        }
+    }
+}
+
+public sealed class LowLimitSqliteApp : SqliteApp
+{
+    protected override IDictionary<string, string?>? Settings => RateLimitTests.LowLimits;
+}
+
+public sealed class LowLimitPostgresApp : PostgresApp
+{
+    protected override IDictionary<string, string?>? Settings => RateLimitTests.LowLimits;
+}
+
+public sealed class RateLimitsOnSqlite(LowLimitSqliteApp app) : RateLimitTests(app), IClassFixture<LowLimitSqliteApp>;
+
+public sealed class RateLimitsOnPostgres(LowLimitPostgresApp app) : RateLimitTests(app), IClassFixture<LowLimitPostgresApp>;
