@@ -20,7 +20,7 @@ public static class AdminCommands
         if (string.IsNullOrEmpty(password))
         {
             await Console.Error.WriteAsync("密码：");
-            password = await Console.In.ReadLineAsync() ?? "";
+            password = ReadSecret();
         }
 
         await using var scope = app.Services.CreateAsyncScope();
@@ -36,6 +36,29 @@ public static class AdminCommands
 
         Console.WriteLine($"已创建管理员 {result.Value!.UserName}");
         return 0;
+    }
+
+    /// <summary>Reads a line without echoing it when a person types it; piped input is read as it is.</summary>
+    private static string ReadSecret()
+    {
+        if (Console.IsInputRedirected)
+            return Console.In.ReadLine() ?? "";
+        var secret = new System.Text.StringBuilder();
+        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+        {
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (secret.Length > 0)
+                    secret.Length--;
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                secret.Append(key.KeyChar);
+            }
+        }
+
+        Console.Error.WriteLine();
+        return secret.ToString();
     }
 
     private static string? Option(string[] args, string name)

@@ -22,7 +22,12 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactor
 
     private sealed class RedactingLogger(ILogger inner) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => state switch
+        {
+            string text => inner.BeginScope(Redaction.Redact(text)),
+            IReadOnlyList<KeyValuePair<string, object?>> values => inner.BeginScope(new RedactedState(RedactValues(values), Redaction.Redact(state.ToString() ?? ""))),
+            _ => inner.BeginScope(state),
+        };
 
         public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -31,14 +36,25 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactor
             if (!inner.IsEnabled(logLevel))
                 return;
             var message = Redaction.Redact(formatter(state, exception));
-            var values = state is IReadOnlyList<KeyValuePair<string, object?>> list
-                ? list.Select(kv => new KeyValuePair<string, object?>(kv.Key,
-                    kv.Key == "{OriginalFormat}" || kv.Value is null or ValueType ? kv.Value : Redaction.Redact(kv.Value.ToString() ?? ""))).ToList()
-                : [];
+            var values = state is IReadOnlyList<KeyValuePair<string, object?>> list ? RedactValues(list) : [];
             var redactedException = exception is null ? null : RedactedException.From(exception);
             inner.Log(logLevel, eventId, new RedactedState(values, message), redactedException, static (s, _) => s.Message);
         }
     }
+
+    /// <summary>
+    /// Structured values are redacted too (a sink may store them apart from the message). A value
+    /// keeps its type unless redaction changes its text, e.g. a phone number logged as a long.
+    /// </summary>
+    private static List<KeyValuePair<string, object?>> RedactValues(IReadOnlyList<KeyValuePair<string, object?>> values) =>
+        values.Select(kv =>
+        {
+            if (kv.Key == "{OriginalFormat}" || kv.Value is null or bool or DateTime or DateTimeOffset or TimeSpan or Guid)
+                return kv;
+            var text = kv.Value.ToString() ?? "";
+            var redacted = Redaction.Redact(text);
+            return redacted == text ? kv : new KeyValuePair<string, object?>(kv.Key, redacted);
+        }).ToList();
 
     private sealed class RedactedState(IReadOnlyList<KeyValuePair<string, object?>> values, string message)
         : IReadOnlyList<KeyValuePair<string, object?>>
