@@ -84,6 +84,10 @@ public static class CabinetOpsApp
         services.AddScoped<ManualWorkQueue>();
         services.AddScoped<HomeSummary>();
         services.AddScoped<StoreLookup>();
+        services.AddScoped<StoreHandlers>();
+        services.AddScoped<StoreDefaults>();
+        services.AddOptions<PublicUrlsOptions>().BindConfiguration(PublicUrlsOptions.Section);
+        services.AddSingleton<PublicUrls>();
 
         if (config.GetValue<bool>("Sandbox:Enabled"))
             services.AddSandbox(config);
@@ -112,6 +116,7 @@ public static class CabinetOpsApp
         app.MapStaffApi();
         app.MapAuditApi();
         app.MapManualWorkApi();
+        app.MapStoresApi();
         app.MapCustomerAuthApi();
         if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))
             app.MapSandbox();

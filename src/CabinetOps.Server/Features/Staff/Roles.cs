@@ -9,6 +9,9 @@ public static class Permissions
     public const string AuditView = "audit.view";
     public const string ManualWorkView = "manual-work.view";
     public const string ManualWorkManage = "manual-work.manage";
+    public const string StoresView = "stores.view";
+    public const string StoresEdit = "stores.edit";
+    public const string StoresAdmin = "stores.admin";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -18,6 +21,9 @@ public static class Permissions
         [AuditView] = "查看操作日志",
         [ManualWorkView] = "查看人工处理队列",
         [ManualWorkManage] = "处理人工队列",
+        [StoresView] = "查看门店",
+        [StoresEdit] = "修改门店与门店设置",
+        [StoresAdmin] = "新建、停用门店，修改类型与性质",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -36,9 +42,12 @@ public static class Roles
     public static readonly IReadOnlyList<Definition> Defaults =
     [
         new(Administrator, "管理员", true, [.. Staff.Permissions.All]),
-        new(Operator, "运营", true, [Staff.Permissions.DashboardView, Staff.Permissions.ManualWorkView, Staff.Permissions.ManualWorkManage]),
-        new(Franchisee, "加盟商", false, [Staff.Permissions.DashboardView]),
-        new(Finance, "财务", true, [Staff.Permissions.DashboardView]),
+        new(Operator, "运营", true,
+            [Staff.Permissions.DashboardView, Staff.Permissions.ManualWorkView, Staff.Permissions.ManualWorkManage,
+             Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin]),
+        // A franchise manager runs their own stores (within their scope) but does not create or close them.
+        new(Franchisee, "加盟商", false, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit]),
+        new(Finance, "财务", true, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

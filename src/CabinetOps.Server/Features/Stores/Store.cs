@@ -13,6 +13,24 @@ public sealed class Store
     public string? Phone { get; set; }
     public bool IsEnabled { get; set; } = true;
     public DateTime CreatedAt { get; set; }
+    public DateTime? UpdatedAt { get; set; }
+
+    // Per-store settings used by later flows; null means "use the global default" (StoreDefaults).
+
+    /// <summary>金额超限: an order above this amount is held for review instead of charged.</summary>
+    public Infrastructure.Persistence.Money? OrderAmountLimit { get; set; }
+
+    /// <summary>金额超限 by item count.</summary>
+    public int? ItemCountLimit { get; set; }
+
+    /// <summary>The Pay Score service order's estimate (risk ceiling).</summary>
+    public Infrastructure.Persistence.Money? PayScoreRiskCeiling { get; set; }
+
+    /// <summary>Ticket balance a customer needs to open a cabinet with tickets.</summary>
+    public long? MinTicketBalance { get; set; }
+
+    /// <summary>Hours staff have to answer a complaint before an alert is raised.</summary>
+    public int? ComplaintResponseHours { get; set; }
 }
 
 /// <summary>The spec's <c>ENUM('儿童','电玩','运动馆')</c>.</summary>

@@ -15,5 +15,6 @@ internal sealed class StoreConfiguration : IEntityTypeConfiguration<Store>
         b.Property(x => x.StoreProperty).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Address).HasMaxLength(200);
         b.Property(x => x.Phone).HasMaxLength(20);
+        b.HasIndex(x => new { x.StoreType, x.StoreProperty });
     }
 }

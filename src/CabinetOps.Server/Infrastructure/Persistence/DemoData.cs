@@ -3,6 +3,7 @@ using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
 using CabinetOps.Server.Features.Staff;
 using CabinetOps.Server.Features.Stores;
+using CabinetOps.Server.Infrastructure.Http;
 using CabinetOps.Server.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,15 +16,13 @@ public sealed class DemoOptions
     public const string Section = "Demo";
 
     public bool Enabled { get; set; }
-
-    public string PublicHost { get; set; } = "cab.example.com";
 }
 
 /// <summary>
 /// Demo data for the embedded default: stores of each type and property, devices, customers (the
 /// sandbox's WeChat users, phones encrypted) and one admin per role. Runs once, on an empty database.
 /// </summary>
-public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> hasher, PersonalDataProtector protector, TimeProvider clock, DemoOptions options)
+public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> hasher, PersonalDataProtector protector, TimeProvider clock, PublicUrls urls)
 {
     public const string Password = "Demo@2026";
 
@@ -57,7 +56,7 @@ public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> 
             for (var i = 1; i <= 2; i++)
             {
                 var code = $"{store.StoreCode}-D{i:00}";
-                db.Devices.Add(new Device { DeviceCode = code, StoreId = store.Id, OnlineStatus = true, QrCode = $"https://{options.PublicHost}/d/{code}", CreatedAt = now, LastSeenAt = now });
+                db.Devices.Add(new Device { DeviceCode = code, StoreId = store.Id, OnlineStatus = true, QrCode = urls.Device(code), CreatedAt = now, LastSeenAt = now });
             }
         }
 

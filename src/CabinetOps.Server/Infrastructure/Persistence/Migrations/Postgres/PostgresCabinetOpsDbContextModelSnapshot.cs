@@ -589,6 +589,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "stores.edit"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "stores.admin"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -604,13 +619,43 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "stores.edit"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "stores.admin"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "stores.edit"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "stores.view"
                         });
                 });
 
@@ -628,6 +673,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("address");
 
+                    b.Property<int?>("ComplaintResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("complaint_response_hours");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -635,6 +684,22 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_enabled");
+
+                    b.Property<int?>("ItemCountLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("item_count_limit");
+
+                    b.Property<long?>("MinTicketBalance")
+                        .HasColumnType("bigint")
+                        .HasColumnName("min_ticket_balance");
+
+                    b.Property<decimal?>("OrderAmountLimit")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("order_amount_limit");
+
+                    b.Property<decimal?>("PayScoreRiskCeiling")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("pay_score_risk_ceiling");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
@@ -665,12 +730,19 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("store_type");
 
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
                     b.HasKey("Id")
                         .HasName("pk_stores");
 
                     b.HasIndex("StoreCode")
                         .IsUnique()
                         .HasDatabaseName("ix_stores_store_code");
+
+                    b.HasIndex("StoreType", "StoreProperty")
+                        .HasDatabaseName("ix_stores_store_type_store_property");
 
                     b.ToTable("stores", (string)null);
                 });

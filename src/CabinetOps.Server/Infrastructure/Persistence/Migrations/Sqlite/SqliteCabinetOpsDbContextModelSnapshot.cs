@@ -572,6 +572,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "stores.edit"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "stores.admin"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -587,13 +602,43 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "stores.edit"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "stores.admin"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "stores.edit"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "stores.view"
                         });
                 });
 
@@ -609,6 +654,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("address");
 
+                    b.Property<int?>("ComplaintResponseHours")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("complaint_response_hours");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -616,6 +665,22 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_enabled");
+
+                    b.Property<int?>("ItemCountLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item_count_limit");
+
+                    b.Property<long?>("MinTicketBalance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_ticket_balance");
+
+                    b.Property<long?>("OrderAmountLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_amount_limit");
+
+                    b.Property<long?>("PayScoreRiskCeiling")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pay_score_risk_ceiling");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
@@ -646,12 +711,19 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("store_type");
 
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
                     b.HasKey("Id")
                         .HasName("pk_stores");
 
                     b.HasIndex("StoreCode")
                         .IsUnique()
                         .HasDatabaseName("ix_stores_store_code");
+
+                    b.HasIndex("StoreType", "StoreProperty")
+                        .HasDatabaseName("ix_stores_store_type_store_property");
 
                     b.ToTable("stores", (string)null);
                 });

@@ -1,0 +1,45 @@
+using System.Globalization;
+using CabinetOps.Server.Features.Settings;
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CabinetOps.Server.Features.Stores;
+
+/// <summary>The store settings in force: the store's own value where set, else the global default.</summary>
+public sealed record StoreSettingsView(Money OrderAmountLimit, int ItemCountLimit, Money PayScoreRiskCeiling, long MinTicketBalance, int ComplaintResponseHours);
+
+/// <summary>
+/// Global defaults of the per-store settings, kept in the <c>settings</c> table (keys below) so staff
+/// can change them at run time; the values here apply until someone does.
+/// </summary>
+public sealed class StoreDefaults(CabinetOpsDbContext db)
+{
+    public const string OrderAmountLimitKey = "store.order_amount_limit_fen";
+    public const string ItemCountLimitKey = "store.item_count_limit";
+    public const string PayScoreRiskCeilingKey = "store.payscore_risk_ceiling_fen";
+    public const string MinTicketBalanceKey = "store.min_ticket_balance";
+    public const string ComplaintResponseHoursKey = "store.complaint_response_hours";
+
+    public static readonly StoreSettingsView BuiltIn = new(Money.FromYuan(500m), 20, Money.FromYuan(300m), 500, 24);
+
+    public async Task<StoreSettingsView> GetAsync(CancellationToken ct)
+    {
+        var keys = new[] { OrderAmountLimitKey, ItemCountLimitKey, PayScoreRiskCeilingKey, MinTicketBalanceKey, ComplaintResponseHoursKey };
+        var stored = await db.Settings.AsNoTracking().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+        long Read(string key, long fallback) =>
+            stored.TryGetValue(key, out var v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : fallback;
+        return new StoreSettingsView(
+            new Money(Read(OrderAmountLimitKey, BuiltIn.OrderAmountLimit.Fen)),
+            (int)Read(ItemCountLimitKey, BuiltIn.ItemCountLimit),
+            new Money(Read(PayScoreRiskCeilingKey, BuiltIn.PayScoreRiskCeiling.Fen)),
+            Read(MinTicketBalanceKey, BuiltIn.MinTicketBalance),
+            (int)Read(ComplaintResponseHoursKey, BuiltIn.ComplaintResponseHours));
+    }
+
+    public static StoreSettingsView Effective(Store s, StoreSettingsView defaults) => new(
+        s.OrderAmountLimit ?? defaults.OrderAmountLimit,
+        s.ItemCountLimit ?? defaults.ItemCountLimit,
+        s.PayScoreRiskCeiling ?? defaults.PayScoreRiskCeiling,
+        s.MinTicketBalance ?? defaults.MinTicketBalance,
+        s.ComplaintResponseHours ?? defaults.ComplaintResponseHours);
+}
