@@ -49,6 +49,10 @@ public static class AuditActions
         ["staff.disable"] = "停用账号",
         ["staff.enable"] = "启用账号",
         ["staff.reset-password"] = "重置密码",
+        ["store.create"] = "新建门店",
+        ["store.update"] = "修改门店",
+        ["store.disable"] = "停用门店",
+        ["store.enable"] = "启用门店",
         ["manual-work.retry"] = "人工队列：立即重试",
         ["manual-work.resolve"] = "人工队列：标记已处理",
     };
