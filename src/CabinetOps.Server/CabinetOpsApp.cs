@@ -6,6 +6,7 @@ using CabinetOps.Server.Features.Home;
 using CabinetOps.Server.Features.ManualWork;
 using CabinetOps.Server.Features.Staff;
 using CabinetOps.Server.Features.Stores;
+using CabinetOps.Server.Features.Tickets;
 using CabinetOps.Server.Infrastructure.Http;
 using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Observability;
@@ -85,6 +86,8 @@ public static class CabinetOpsApp
         services.AddScoped<HomeSummary>();
         services.AddScoped<StoreLookup>();
         services.AddScoped<StoreHandlers>();
+        services.AddScoped<TicketLedger>();
+        services.AddScoped<CustomerAdminHandlers>();
         services.AddScoped<StoreDefaults>();
         services.AddOptions<PublicUrlsOptions>().BindConfiguration(PublicUrlsOptions.Section);
         services.AddSingleton<PublicUrls>();
@@ -117,6 +120,7 @@ public static class CabinetOpsApp
         app.MapAuditApi();
         app.MapManualWorkApi();
         app.MapStoresApi();
+        app.MapCustomerAdminApi();
         app.MapCustomerAuthApi();
         if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))
             app.MapSandbox();

@@ -53,6 +53,9 @@ public static class AuditActions
         ["store.update"] = "修改门店",
         ["store.disable"] = "停用门店",
         ["store.enable"] = "启用门店",
+        ["tickets.adjust"] = "调整礼票",
+        ["customer.block"] = "拉黑用户",
+        ["customer.unblock"] = "解除拉黑",
         ["manual-work.retry"] = "人工队列：立即重试",
         ["manual-work.resolve"] = "人工队列：标记已处理",
     };

@@ -12,6 +12,9 @@ public static class Permissions
     public const string StoresView = "stores.view";
     public const string StoresEdit = "stores.edit";
     public const string StoresAdmin = "stores.admin";
+    public const string CustomersView = "customers.view";
+    public const string CustomersBlock = "customers.block";
+    public const string TicketsAdjust = "tickets.adjust";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -24,6 +27,9 @@ public static class Permissions
         [StoresView] = "查看门店",
         [StoresEdit] = "修改门店与门店设置",
         [StoresAdmin] = "新建、停用门店，修改类型与性质",
+        [CustomersView] = "查看用户",
+        [CustomersBlock] = "拉黑用户",
+        [TicketsAdjust] = "发放或扣减礼票",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -44,10 +50,11 @@ public static class Roles
         new(Administrator, "管理员", true, [.. Staff.Permissions.All]),
         new(Operator, "运营", true,
             [Staff.Permissions.DashboardView, Staff.Permissions.ManualWorkView, Staff.Permissions.ManualWorkManage,
-             Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin]),
+             Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin,
+             Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust]),
         // A franchise manager runs their own stores (within their scope) but does not create or close them.
         new(Franchisee, "加盟商", false, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit]),
-        new(Finance, "财务", true, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView]),
+        new(Finance, "财务", true, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

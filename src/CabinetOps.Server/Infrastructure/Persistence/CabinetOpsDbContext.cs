@@ -33,6 +33,7 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<UsedNonce> UsedNonces => Set<UsedNonce>();
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<IntegrationToken> IntegrationTokens => Set<IntegrationToken>();
+    public DbSet<Features.Tickets.TicketLedgerEntry> TicketLedger => Set<Features.Tickets.TicketLedgerEntry>();
     public DbSet<Infrastructure.Http.RateLimitCounter> RateLimitCounters => Set<Infrastructure.Http.RateLimitCounter>();
 
     /// <summary>ASP.NET data-protection keys (cookie encryption) shared by every node.</summary>

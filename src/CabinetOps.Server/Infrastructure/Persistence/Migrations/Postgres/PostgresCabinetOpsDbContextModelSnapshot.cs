@@ -604,6 +604,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "customers.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "customers.block"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "tickets.adjust"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -634,6 +649,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "customers.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "customers.block"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "tickets.adjust"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -656,6 +686,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         {
                             RoleCode = "finance",
                             Permission = "stores.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "customers.view"
                         });
                 });
 
@@ -745,6 +780,73 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_stores_store_type_store_property");
 
                     b.ToTable("stores", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Tickets.TicketLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("BalanceAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_after");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<int?>("OperatorId")
+                        .HasColumnType("integer")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("operator_name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RelatedOrderNo")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("related_order_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ticket_ledger");
+
+                    b.HasIndex("RelatedOrderNo")
+                        .HasDatabaseName("ix_ticket_ledger_related_order_no");
+
+                    b.HasIndex("CustomerId", "Id")
+                        .HasDatabaseName("ix_ticket_ledger_customer_id_id");
+
+                    b.ToTable("ticket_ledger", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ticket_ledger_balance_after", "balance_after >= 0");
+                        });
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Infrastructure.Http.RateLimitCounter", b =>
@@ -981,6 +1083,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_role_permissions_roles_role_code");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Tickets.TicketLedgerEntry", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ticket_ledger_users_customer_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Staff.AdminUser", b =>
