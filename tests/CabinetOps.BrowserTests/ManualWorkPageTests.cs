@@ -1,6 +1,5 @@
 using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -24,13 +23,7 @@ public sealed class ManualWorkPageTests(BrowserFixture app)
     public async Task EscalatedWorkShowsInTheQueueAndCanBeMarkedResolved()
     {
         var call = new BrokenVendorCall(Guid.NewGuid());
-        await app.Host.WithScopeAsync(async sp =>
-        {
-            var uow = sp.GetRequiredService<UnitOfWork>();
-            await uow.EnqueueAsync(call);
-            await uow.CommitAsync(CancellationToken.None);
-            return true;
-        });
+        await app.Host.EnqueueAsync(call);
 
         var page = await app.NewPageAsync();
         await AdminPages.SignInAsync(page, app.Host.Url, "ops", DemoData.Password);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -81,6 +82,16 @@ public sealed class TestHost : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         return await action(scope.ServiceProvider);
     }
+
+    /// <summary>Commits a unit of work, with the business change that causes it, the way features do.</summary>
+    public Task EnqueueAsync(IExternalWork work, Action<CabinetOpsDbContext>? businessChange = null) => WithScopeAsync(async sp =>
+    {
+        var uow = sp.GetRequiredService<UnitOfWork>();
+        businessChange?.Invoke(uow.Db);
+        await uow.EnqueueAsync(work);
+        await uow.CommitAsync(CancellationToken.None);
+        return true;
+    });
 
     /// <summary>With CABINETOPS_TEST_LOGDIR set, each host leaves its server log there (for CI artefacts).</summary>
     public override async ValueTask DisposeAsync()

@@ -51,11 +51,8 @@ public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults
 
     public async Task<Result<StoreDetail>> GetAsync(StaffActor actor, int id, CancellationToken ct)
     {
-        var store = await db.Stores.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
-        // Out of scope reads as absent: a franchise manager learns nothing about other stores.
-        if (store is null || !actor.CanSeeStore(store.Id))
-            return Problem.NotFound("门店");
-        return await DetailAsync(store, ct);
+        var store = await FindAsync(actor, db.Stores.AsNoTracking(), id, ct);
+        return store is null ? Problem.NotFound("门店") : await DetailAsync(store, ct);
     }
 
     public async Task<Result<StoreDetail>> CreateAsync(StaffActor actor, SaveStoreRequest request, CancellationToken ct)
@@ -87,8 +84,8 @@ public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults
     {
         if (Validate(request) is { } invalid)
             return invalid;
-        var store = await db.Stores.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (store is null || !actor.CanSeeStore(store.Id))
+        var store = await FindAsync(actor, db.Stores, id, ct);
+        if (store is null)
             return Problem.NotFound("门店");
         if (!string.Equals(store.StoreCode, request.StoreCode.Trim(), StringComparison.OrdinalIgnoreCase))
             return Problem.Validation("storeCode", "门店编码创建后不能修改（二维码已印制）");
@@ -106,8 +103,8 @@ public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults
 
     public async Task<Result<StoreDetail>> SetEnabledAsync(StaffActor actor, int id, bool enabled, CancellationToken ct)
     {
-        var store = await db.Stores.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (store is null || !actor.CanSeeStore(store.Id))
+        var store = await FindAsync(actor, db.Stores, id, ct);
+        if (store is null)
             return Problem.NotFound("门店");
         if (store.IsEnabled == enabled)
             return await DetailAsync(store, ct);
@@ -122,10 +119,15 @@ public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults
     /// <summary>The URL a store QR code encodes (DESIGN §4).</summary>
     public async Task<Result<(string Code, string Url)>> QrAsync(StaffActor actor, int id, CancellationToken ct)
     {
-        var store = await db.Stores.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.Id, s.StoreCode }).FirstOrDefaultAsync(ct);
-        if (store is null || !actor.CanSeeStore(store.Id))
-            return Problem.NotFound("门店");
-        return (store.StoreCode, urls.Store(store.StoreCode));
+        var store = await FindAsync(actor, db.Stores.AsNoTracking(), id, ct);
+        return store is null ? Problem.NotFound("门店") : (store.StoreCode, urls.Store(store.StoreCode));
+    }
+
+    /// <summary>Out of scope reads as absent: a franchise manager learns nothing about other stores.</summary>
+    private static async Task<Store?> FindAsync(StaffActor actor, IQueryable<Store> stores, int id, CancellationToken ct)
+    {
+        var store = await stores.FirstOrDefaultAsync(s => s.Id == id, ct);
+        return store is not null && actor.CanSeeStore(store.Id) ? store : null;
     }
 
     private IQueryable<Store> Filtered(StaffActor actor, StoreListFilter f)

@@ -1,6 +1,4 @@
-using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CabinetOps.IntegrationTests.Features.ManualWork;
 
@@ -16,7 +14,7 @@ public sealed class DurableWorkRecoveryTests
         var work = new ProbeWork(Guid.NewGuid(), FailTimes: 0, HangOnFirstAttempt: true);
 
         var first = new TestHost(database).Start();
-        await Enqueue(first, work);
+        await first.EnqueueAsync(work);
         await Eventually.WaitAsync(() => ProbeWorkHandler.Hanging.TryGetValue(work.Id, out var started) && started.Task.IsCompleted, "the first attempt to start");
         await first.DisposeAsync();
         Assert.DoesNotContain(ProbeWorkHandler.Of(work.Id), a => a.Succeeded);
@@ -36,7 +34,7 @@ public sealed class DurableWorkRecoveryTests
         // Half fail once, so their retries are scheduled work that either node could pick up.
         var works = Enumerable.Range(0, 40).Select(i => new ProbeWork(Guid.NewGuid(), FailTimes: i % 2)).ToList();
         for (var i = 0; i < works.Count; i++)
-            await Enqueue(i % 2 == 0 ? a : b, works[i]);
+            await (i % 2 == 0 ? a : b).EnqueueAsync(works[i]);
 
         await Eventually.WaitAsync(() => works.All(w => ProbeWorkHandler.Of(w.Id).Any(x => x.Succeeded)), "every unit to succeed", TimeSpan.FromSeconds(60));
         foreach (var w in works)
@@ -47,11 +45,4 @@ public sealed class DurableWorkRecoveryTests
         }
     }
 
-    private static Task Enqueue(TestHost host, ProbeWork work) => host.WithScopeAsync(async sp =>
-    {
-        var uow = sp.GetRequiredService<UnitOfWork>();
-        await uow.EnqueueAsync(work);
-        await uow.CommitAsync(CancellationToken.None);
-        return true;
-    });
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CabinetOps.Server.Features.Settings;
-using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,14 +90,8 @@ public abstract class DurableWorkTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Forbidden, (await finance.PostAsync($"/api/admin/manual-work/{Guid.NewGuid()}/retry", null)).StatusCode);
     }
 
-    private Task EnqueueWithBusinessChangeAsync(ProbeWork work, string? settingKey = null) => Host.WithScopeAsync(async sp =>
-    {
-        var uow = sp.GetRequiredService<UnitOfWork>();
-        uow.Db.Settings.Add(new Setting { Key = settingKey ?? "test." + work.Id.ToString("N"), Value = "x", UpdatedAt = DateTime.UtcNow });
-        await uow.EnqueueAsync(work);
-        await uow.CommitAsync(CancellationToken.None);
-        return true;
-    });
+    private Task EnqueueWithBusinessChangeAsync(ProbeWork work, string? settingKey = null) => Host.EnqueueAsync(work, db =>
+        db.Settings.Add(new Setting { Key = settingKey ?? "test." + work.Id.ToString("N"), Value = "x", UpdatedAt = DateTime.UtcNow }));
 
     internal static Task<JsonElement> WaitForManualItemAsync(HttpClient client, Guid workId) =>
         Eventually.WaitAsync(() => FindManualItemAsync(client, workId), i => i is not null, $"work {workId} in the manual queue").ContinueWith(t => t.Result!.Value);
