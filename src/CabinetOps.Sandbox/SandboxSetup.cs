@@ -1,5 +1,7 @@
 using CabinetOps.Sandbox.Console;
+using CabinetOps.Sandbox.Erp;
 using CabinetOps.Sandbox.Wechat;
+using CabinetOps.Sandbox.Xiaomai;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -19,12 +21,19 @@ public static class SandboxSetup
         services.AddSingleton<SandboxJournal>();
         services.AddOptions<WechatSimulatorOptions>().Bind(configuration.GetSection(WechatSimulatorOptions.Section));
         services.AddSingleton<WechatSimulator>();
+        services.AddOptions<XiaomaiSimulatorOptions>().Bind(configuration.GetSection(XiaomaiSimulatorOptions.Section));
+        services.AddSingleton<XiaomaiSimulator>();
+        services.AddHttpClient("sandbox-xiaomai-push", c => c.Timeout = TimeSpan.FromSeconds(5));
+        services.AddOptions<ErpSimulatorOptions>().Bind(configuration.GetSection(ErpSimulatorOptions.Section));
+        services.AddSingleton<ErpSimulator>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapSandbox(this IEndpointRouteBuilder app)
     {
         app.MapWechatSimulator();
+        app.MapXiaomaiSimulator();
+        app.MapErpSimulator();
         app.MapSandboxConsole();
         return app;
     }

@@ -2,6 +2,8 @@ using CabinetOps.Sandbox;
 using CabinetOps.Server.Components;
 using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Customers;
+using CabinetOps.Server.Features.Devices;
+using CabinetOps.Server.Features.Products;
 using CabinetOps.Server.Features.Home;
 using CabinetOps.Server.Features.ManualWork;
 using CabinetOps.Server.Features.Staff;
@@ -12,7 +14,9 @@ using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Observability;
 using CabinetOps.Server.Infrastructure.Persistence;
 using CabinetOps.Server.Infrastructure.Security;
+using CabinetOps.Server.Integrations.Erp;
 using CabinetOps.Server.Integrations.WechatLogin;
+using CabinetOps.Server.Integrations.Xiaomai;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -79,6 +83,7 @@ public static class CabinetOpsApp
             http.Timeout = o.Timeout;
         });
         services.AddScoped<WechatAccessTokens>();
+        AddIntegrations(services);
 
         services.AddScoped<AuditWriter>();
         services.AddScoped<AuditLogQuery>();
@@ -91,6 +96,13 @@ public static class CabinetOpsApp
         services.AddScoped<StoreDefaults>();
         services.AddOptions<PublicUrlsOptions>().BindConfiguration(PublicUrlsOptions.Section);
         services.AddSingleton<PublicUrls>();
+        services.AddScoped<DeviceStatus>();
+        services.AddScoped<IXiaomaiEventProcessor>(sp => sp.GetRequiredService<DeviceStatus>());
+        services.AddScoped<DeviceHandlers>();
+        services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
+        services.AddScoped<ProductSync>();
+        services.AddScoped<ProductHandlers>();
+        AddRecurringJobs(services);
 
         if (config.GetValue<bool>("Sandbox:Enabled"))
             services.AddSandbox(config);
@@ -98,6 +110,60 @@ public static class CabinetOpsApp
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;
+    }
+
+    /// <summary>One adapter per external system, each a typed client whose requests are signed per its contract.</summary>
+    private static void AddIntegrations(IServiceCollection services)
+    {
+        services.AddScoped<NonceStore>();
+        services.AddScoped<SignedRequestVerifier>();
+        services.AddScoped<SecurityEventLog>();
+
+        services.AddOptions<XiaomaiOptions>().BindConfiguration(XiaomaiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<XiaomaiClient>((sp, http) =>
+            {
+                var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<XiaomaiOptions>>().Value;
+                http.BaseAddress = new Uri(o.ApiBaseUrl.EndsWith('/') ? o.ApiBaseUrl : o.ApiBaseUrl + "/");
+                // Each call sets its own deadline (OpenTimeoutSeconds / QueryTimeoutSeconds).
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<XiaomaiOptions>>();
+                return new HmacSigningHandler(HmacScheme.Xiaomai, () => (o.CurrentValue.AppId, o.CurrentValue.AppSecret), sp.GetRequiredService<TimeProvider>());
+            });
+
+        services.AddOptions<ErpOptions>().BindConfiguration(ErpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<ErpClient>((sp, http) =>
+            {
+                var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ErpOptions>>().Value;
+                http.BaseAddress = new Uri(o.BaseUrl.EndsWith('/') ? o.BaseUrl : o.BaseUrl + "/");
+                http.Timeout = o.Timeout;
+            })
+            .AddHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ErpOptions>>();
+                return new HmacSigningHandler(HmacScheme.Erp, () => (o.CurrentValue.AppId, o.CurrentValue.AppSecret), sp.GetRequiredService<TimeProvider>());
+            });
+    }
+
+    /// <summary>Periodic work, each run once per interval across the cluster (<see cref="RecurringJob"/>).</summary>
+    private static void AddRecurringJobs(IServiceCollection services)
+    {
+        services.AddRecurringJob(new RecurringJob(ProductSync.JobName,
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProductSyncOptions>>().Value.Interval,
+            async (sp, ct) =>
+            {
+                var sync = sp.GetRequiredService<ProductSync>();
+                if (await sync.StartAsync(ProductSyncTrigger.Schedule, null, null, ct) is { } run)
+                    await sync.ExecuteAsync(run.Key, ct);
+            }));
+        services.AddRecurringJob(new RecurringJob(DeviceStatus.PullJobName,
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<XiaomaiOptions>>().Value.DeviceStatusPullInterval,
+            (sp, ct) => sp.GetRequiredService<DeviceStatus>().PullAsync(ct)));
+        services.AddRecurringJob(new RecurringJob("purge-used-nonces", _ => TimeSpan.FromMinutes(10),
+            (sp, ct) => sp.GetRequiredService<NonceStore>().PurgeExpiredAsync(ct)));
+        services.AddRecurringJobRunner();
     }
 
     public static WebApplication MapCabinetOps(this WebApplication app)
@@ -122,6 +188,9 @@ public static class CabinetOpsApp
         app.MapStoresApi();
         app.MapCustomerAdminApi();
         app.MapCustomerAuthApi();
+        app.MapDevicesApi();
+        app.MapProductsApi();
+        app.MapXiaomaiWebhook();
         if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))
             app.MapSandbox();
 

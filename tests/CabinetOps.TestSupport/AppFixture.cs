@@ -15,10 +15,15 @@ public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
     /// <summary>Settings that differ from the test defaults, for a fixture of its own.</summary>
     protected virtual IDictionary<string, string?>? Settings => null;
 
+    /// <summary>Service replacements for a fixture of its own (e.g. a fixed clock).</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(provider);
-        Host = new TestHost(_database, settings: Settings).Start();
+        Host = new TestHost(_database, ConfigureServices, Settings).Start();
     }
 
     public async Task DisposeAsync()

@@ -37,6 +37,17 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["Demo:Enabled"] = "true",
             ["Sandbox:Enabled"] = "true",
             ["Integrations:WechatLogin:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechat/",
+            ["Xiaomai:ApiBaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/xiaomai/",
+            ["Xiaomai:WebhookPublicUrl"] = $"http://127.0.0.1:{Port}/webhooks/xiaomai",
+            ["Sandbox:Xiaomai:WebhookUrl"] = $"http://127.0.0.1:{Port}/webhooks/xiaomai",
+            // The vendor's retry ladder, scaled from seconds to tenths of a second.
+            ["Sandbox:Xiaomai:PushRetryDelays:0"] = "00:00:00.150",
+            ["Sandbox:Xiaomai:PushRetryDelays:1"] = "00:00:00.300",
+            ["Sandbox:Xiaomai:PushRetryDelays:2"] = "00:00:00.600",
+            ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",
+            // Schedules off: tests start syncs and pulls themselves (a fixture of its own tests the schedule).
+            ["ProductSync:Interval"] = "00:00:00",
+            ["Xiaomai:DeviceStatusPullInterval"] = "00:00:00",
             // Short retry schedule and polling: tests never wait the real 15/30/60 s.
             ["DurableWork:RetryDelays:0"] = "00:00:00.200",
             ["DurableWork:RetryDelays:1"] = "00:00:00.400",

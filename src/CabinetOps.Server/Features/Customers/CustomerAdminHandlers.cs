@@ -15,7 +15,8 @@ public sealed record CustomerPage(IReadOnlyList<CustomerRow> Items, int Total, i
 
 public sealed record TicketEntryView(long Id, TicketEntryKind Kind, string KindLabel, long Amount, long BalanceAfter, string Reason, string OperatorName, string? RelatedOrderNo, DateTime CreatedAt);
 
-public sealed record CustomerDetail(CustomerRow Customer, IReadOnlyList<TicketEntryView> Ledger, int LedgerTotal);
+public sealed record CustomerDetail(CustomerRow Customer, IReadOnlyList<TicketEntryView> Ledger, int LedgerTotal, PayScoreAuthorization PayScoreState,
+    string PayScoreStateLabel, DateTime? PayScoreStateAt);
 
 public sealed record AdjustTicketsRequest(
     [property: Required(ErrorMessage = "请输入礼票数量")] long? Amount,
@@ -60,7 +61,7 @@ public sealed class CustomerAdminHandlers(CabinetOpsDbContext db, PersonalDataPr
         var entries = await ledger.OrderByDescending(e => e.Id).Skip((ledgerPage - 1) * ledgerPageSize).Take(ledgerPageSize).ToListAsync(ct);
         return new CustomerDetail(ToRow(customer),
             entries.Select(e => new TicketEntryView(e.Id, e.Kind, e.Kind.Label(), e.Amount, e.BalanceAfter, e.Reason, e.OperatorName, e.RelatedOrderNo, e.CreatedAt)).ToList(),
-            total);
+            total, customer.PayScoreState, customer.PayScoreState.Label(), customer.PayScoreStateAt);
     }
 
     /// <summary>Grant (positive) or deduct (negative) tickets by hand, with a reason; audited with the balance before and after.</summary>

@@ -15,6 +15,11 @@ public static class Permissions
     public const string CustomersView = "customers.view";
     public const string CustomersBlock = "customers.block";
     public const string TicketsAdjust = "tickets.adjust";
+    public const string DevicesView = "devices.view";
+    public const string DevicesManage = "devices.manage";
+    public const string ProductsView = "products.view";
+    public const string ProductsSync = "products.sync";
+    public const string ProductsPrice = "products.price";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -30,6 +35,11 @@ public static class Permissions
         [CustomersView] = "查看用户",
         [CustomersBlock] = "拉黑用户",
         [TicketsAdjust] = "发放或扣减礼票",
+        [DevicesView] = "查看设备",
+        [DevicesManage] = "登记、绑定、解绑、启停设备",
+        [ProductsView] = "查看商品",
+        [ProductsSync] = "同步 ERP 商品",
+        [ProductsPrice] = "设置门店价格",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -51,10 +61,16 @@ public static class Roles
         new(Operator, "运营", true,
             [Staff.Permissions.DashboardView, Staff.Permissions.ManualWorkView, Staff.Permissions.ManualWorkManage,
              Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin,
-             Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust]),
+             Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust,
+             Staff.Permissions.DevicesView, Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.ProductsSync,
+             Staff.Permissions.ProductsPrice]),
         // A franchise manager runs their own stores (within their scope) but does not create or close them.
-        new(Franchisee, "加盟商", false, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit]),
-        new(Finance, "财务", true, [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView]),
+        new(Franchisee, "加盟商", false,
+            [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.DevicesView,
+             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView]),
+        new(Finance, "财务", true,
+            [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView, Staff.Permissions.DevicesView,
+             Staff.Permissions.ProductsView]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

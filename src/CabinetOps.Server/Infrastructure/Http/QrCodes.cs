@@ -14,6 +14,7 @@ public static class QrCodes
     public static string Svg(string text)
     {
         using var data = QRCodeGenerator.GenerateQrCode(text, QRCodeGenerator.ECCLevel.M);
-        return new SvgQRCode(data).GetGraphic(10);
+        // A viewBox (not fixed width/height) lets the printed sheet scale the code to any label size.
+        return new SvgQRCode(data).GetGraphic(10, "#000000", "#ffffff", true, SvgQRCode.SizingMode.ViewBoxAttribute);
     }
 }

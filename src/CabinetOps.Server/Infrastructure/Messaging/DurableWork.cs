@@ -84,6 +84,9 @@ public static class DurableWorkSetup
                 opts.PersistMessagesWithPostgresql(db.ConnectionString, "wolverine");
             }
 
+            // Handlers use typed HTTP clients and factory-registered services (the adapters); Wolverine
+            // resolves those from the message's scope instead of inlining their construction.
+            opts.ServiceLocationPolicy = JasperFx.CodeGeneration.Model.ServiceLocationPolicy.AlwaysAllowed;
             opts.UseEntityFrameworkCoreTransactions();
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();

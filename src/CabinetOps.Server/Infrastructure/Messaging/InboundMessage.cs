@@ -26,6 +26,8 @@ public enum InboundMessageStatus
     Received = 0,
     Processed = 1,
     Failed = 2,
+    /// <summary>Stored and acknowledged, but nothing in CabinetOps acts on it (unknown type, or data that cannot apply).</summary>
+    Ignored = 3,
 }
 
 /// <summary>A nonce seen within the signature timestamp window; a second use is a replay.</summary>

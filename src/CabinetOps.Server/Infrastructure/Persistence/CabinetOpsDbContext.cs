@@ -35,6 +35,11 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<IntegrationToken> IntegrationTokens => Set<IntegrationToken>();
     public DbSet<Features.Tickets.TicketLedgerEntry> TicketLedger => Set<Features.Tickets.TicketLedgerEntry>();
     public DbSet<Infrastructure.Http.RateLimitCounter> RateLimitCounters => Set<Infrastructure.Http.RateLimitCounter>();
+    public DbSet<Infrastructure.Security.SecurityEvent> SecurityEvents => Set<Infrastructure.Security.SecurityEvent>();
+    public DbSet<Features.Products.Product> Products => Set<Features.Products.Product>();
+    public DbSet<Features.Products.StoreProductPrice> StoreProductPrices => Set<Features.Products.StoreProductPrice>();
+    public DbSet<Features.Products.ProductSyncRun> ProductSyncRuns => Set<Features.Products.ProductSyncRun>();
+    public DbSet<Infrastructure.Messaging.RecurringJobSlot> RecurringJobSlots => Set<Infrastructure.Messaging.RecurringJobSlot>();
 
     /// <summary>ASP.NET data-protection keys (cookie encryption) shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

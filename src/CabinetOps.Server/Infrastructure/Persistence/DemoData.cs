@@ -51,13 +51,11 @@ public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> 
         db.Stores.AddRange(stores);
         await db.SaveChangesAsync(ct);
 
-        foreach (var store in stores)
+        // The cabinets the sandbox vendor has bound to the demo stores; the status pull fills in the rest.
+        foreach (var (code, storeCode) in Sandbox.Xiaomai.XiaomaiSimulator.DemoDevices.Where(d => d.StoreCode is not null))
         {
-            for (var i = 1; i <= 2; i++)
-            {
-                var code = $"{store.StoreCode}-D{i:00}";
-                db.Devices.Add(new Device { DeviceCode = code, StoreId = store.Id, OnlineStatus = true, QrCode = urls.Device(code), CreatedAt = now, LastSeenAt = now });
-            }
+            var store = stores.Single(s => s.StoreCode == storeCode);
+            db.Devices.Add(new Device { DeviceCode = code, StoreId = store.Id, OnlineStatus = true, QrCode = urls.Device(code), CreatedAt = now, LastSeenAt = now, BoundAt = now });
         }
 
         foreach (var (alias, openId, phone) in WechatSimulator.DemoCustomers)

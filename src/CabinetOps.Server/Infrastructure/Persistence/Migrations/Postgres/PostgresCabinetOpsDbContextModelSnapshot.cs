@@ -126,6 +126,14 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("open_id");
 
+                    b.Property<int>("PayScoreState")
+                        .HasColumnType("integer")
+                        .HasColumnName("pay_score_state");
+
+                    b.Property<DateTime?>("PayScoreStateAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pay_score_state_at");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -223,6 +231,14 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTime?>("BoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bound_at");
+
+                    b.Property<bool?>("CamerasOk")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cameras_ok");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -233,6 +249,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(50)")
                         .HasColumnName("device_code");
 
+                    b.Property<string>("FirmwareVersion")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("firmware_version");
+
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_enabled");
@@ -240,6 +261,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("LastSeenAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("OfflineReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("offline_reason");
 
                     b.Property<bool>("OnlineStatus")
                         .HasColumnType("boolean")
@@ -250,9 +281,30 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("qr_code");
 
+                    b.Property<string>("SerialNo")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("serial_no");
+
+                    b.Property<DateTime?>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<long>("StatusVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_version");
+
                     b.Property<int?>("StoreId")
                         .HasColumnType("integer")
                         .HasColumnName("store_id");
+
+                    b.Property<bool>("VendorEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("vendor_enabled");
+
+                    b.Property<DateTime?>("VendorSyncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("vendor_synced_at");
 
                     b.HasKey("Id")
                         .HasName("pk_devices");
@@ -369,6 +421,216 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_orders_store_id_order_time");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.Product", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Barcode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("barcode");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ErpUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erp_updated_at");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("image_url");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<decimal>("Price")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("price");
+
+                    b.Property<string>("ProductCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("product_code");
+
+                    b.Property<string>("Specification")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("specification");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("unit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_products");
+
+                    b.HasIndex("Barcode")
+                        .HasDatabaseName("ix_products_barcode");
+
+                    b.HasIndex("Category")
+                        .HasDatabaseName("ix_products_category");
+
+                    b.HasIndex("ProductCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_products_product_code");
+
+                    b.ToTable("products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_products_price", "price >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.ProductSyncRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CursorCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("cursor_code");
+
+                    b.Property<DateTime?>("CursorUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cursor_updated_at");
+
+                    b.Property<int>("Disabled")
+                        .HasColumnType("integer")
+                        .HasColumnName("disabled");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("Key")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Trigger")
+                        .HasColumnType("integer")
+                        .HasColumnName("trigger");
+
+                    b.Property<string>("TriggeredBy")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("triggered_by");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("unchanged");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.HasKey("Id")
+                        .HasName("pk_product_sync_runs");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_product_sync_runs_key");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_product_sync_runs_started_at");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ux_product_sync_runs_running")
+                        .HasFilter("status = 0");
+
+                    b.ToTable("product_sync_runs", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
+                {
+                    b.Property<int>("StoreId")
+                        .HasColumnType("integer")
+                        .HasColumnName("store_id");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<decimal>("Price")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("price");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("StoreId", "ProductId")
+                        .HasName("pk_store_product_prices");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_store_product_prices_product_id");
+
+                    b.ToTable("store_product_prices", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_store_product_prices_price", "price >= 0");
+                        });
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Settings.Setting", b =>
@@ -619,6 +881,31 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "devices.manage"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "products.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "products.sync"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "products.price"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -664,6 +951,31 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "devices.manage"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "products.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "products.sync"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "products.price"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -679,6 +991,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "devices.manage"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "products.view"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -691,6 +1018,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         {
                             RoleCode = "finance",
                             Permission = "customers.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "products.view"
                         });
                 });
 
@@ -931,6 +1268,32 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("inbound_messages", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Infrastructure.Messaging.RecurringJobSlot", b =>
+                {
+                    b.Property<string>("JobName")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("job_name");
+
+                    b.Property<DateTime>("SlotStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("slot_start");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("claimed_by");
+
+                    b.HasKey("JobName", "SlotStart")
+                        .HasName("pk_recurring_job_slots");
+
+                    b.ToTable("recurring_job_slots", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Infrastructure.Messaging.UsedNonce", b =>
                 {
                     b.Property<string>("Source")
@@ -954,6 +1317,50 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_used_nonces_expires_at");
 
                     b.ToTable("used_nonces", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Infrastructure.Security.SecurityEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("remote_ip");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_security_events");
+
+                    b.HasIndex("Source", "OccurredAt")
+                        .HasDatabaseName("ix_security_events_source_occurred_at");
+
+                    b.ToTable("security_events", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Integrations.WechatLogin.IntegrationToken", b =>
@@ -1046,6 +1453,23 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_orders_users_user_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_store_product_prices_products_product_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Stores.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_store_product_prices_stores_store_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Staff.AdminUser", b =>

@@ -117,6 +117,14 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("open_id");
 
+                    b.Property<int>("PayScoreState")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pay_score_state");
+
+                    b.Property<DateTime?>("PayScoreStateAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_score_state_at");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -210,6 +218,14 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("BoundAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bound_at");
+
+                    b.Property<bool?>("CamerasOk")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cameras_ok");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -220,6 +236,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("device_code");
 
+                    b.Property<string>("FirmwareVersion")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("firmware_version");
+
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_enabled");
@@ -227,6 +248,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("LastSeenAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("OfflineReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("offline_reason");
 
                     b.Property<bool>("OnlineStatus")
                         .HasColumnType("INTEGER")
@@ -237,9 +268,30 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("qr_code");
 
+                    b.Property<string>("SerialNo")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial_no");
+
+                    b.Property<DateTime?>("StatusChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<long>("StatusVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_version");
+
                     b.Property<int?>("StoreId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("store_id");
+
+                    b.Property<bool>("VendorEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vendor_enabled");
+
+                    b.Property<DateTime?>("VendorSyncedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vendor_synced_at");
 
                     b.HasKey("Id")
                         .HasName("pk_devices");
@@ -354,6 +406,212 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_orders_store_id_order_time");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.Product", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Barcode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("barcode");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ErpUpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("erp_updated_at");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("image_url");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<string>("ProductCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_code");
+
+                    b.Property<string>("Specification")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("specification");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_products");
+
+                    b.HasIndex("Barcode")
+                        .HasDatabaseName("ix_products_barcode");
+
+                    b.HasIndex("Category")
+                        .HasDatabaseName("ix_products_category");
+
+                    b.HasIndex("ProductCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_products_product_code");
+
+                    b.ToTable("products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_products_price", "price >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.ProductSyncRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CursorCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor_code");
+
+                    b.Property<DateTime?>("CursorUpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor_updated_at");
+
+                    b.Property<int>("Disabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pages");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Trigger")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trigger");
+
+                    b.Property<string>("TriggeredBy")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("triggered_by");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unchanged");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated");
+
+                    b.HasKey("Id")
+                        .HasName("pk_product_sync_runs");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_product_sync_runs_key");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_product_sync_runs_started_at");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ux_product_sync_runs_running")
+                        .HasFilter("status = 0");
+
+                    b.ToTable("product_sync_runs", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
+                {
+                    b.Property<int>("StoreId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("store_id");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("StoreId", "ProductId")
+                        .HasName("pk_store_product_prices");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_store_product_prices_product_id");
+
+                    b.ToTable("store_product_prices", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_store_product_prices_price", "price >= 0");
+                        });
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Settings.Setting", b =>
@@ -602,6 +860,31 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "devices.manage"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "products.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "products.sync"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "products.price"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -647,6 +930,31 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "devices.manage"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "products.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "products.sync"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "products.price"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -662,6 +970,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "devices.manage"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "products.view"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -674,6 +997,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         {
                             RoleCode = "finance",
                             Permission = "customers.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "devices.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "products.view"
                         });
                 });
 
@@ -908,6 +1241,32 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("inbound_messages", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Infrastructure.Messaging.RecurringJobSlot", b =>
+                {
+                    b.Property<string>("JobName")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_name");
+
+                    b.Property<DateTime>("SlotStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("slot_start");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.HasKey("JobName", "SlotStart")
+                        .HasName("pk_recurring_job_slots");
+
+                    b.ToTable("recurring_job_slots", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Infrastructure.Messaging.UsedNonce", b =>
                 {
                     b.Property<string>("Source")
@@ -931,6 +1290,48 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_used_nonces_expires_at");
 
                     b.ToTable("used_nonces", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Infrastructure.Security.SecurityEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remote_ip");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_security_events");
+
+                    b.HasIndex("Source", "OccurredAt")
+                        .HasDatabaseName("ix_security_events_source_occurred_at");
+
+                    b.ToTable("security_events", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Integrations.WechatLogin.IntegrationToken", b =>
@@ -1021,6 +1422,23 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_orders_users_user_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_store_product_prices_products_product_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Stores.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_store_product_prices_stores_store_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Staff.AdminUser", b =>

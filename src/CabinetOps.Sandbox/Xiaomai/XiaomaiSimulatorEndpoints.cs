@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CabinetOps.Sandbox.Xiaomai;
+
+/// <summary>
+/// The fake vendor under <c>/sandbox/xiaomai</c>: the signed device APIs of xiaomai.md §2.7 at
+/// <c>/sandbox/xiaomai/v1/…</c> (the prefix is part of the signed path, as a real base-URL prefix
+/// would be), and unsigned controls for the console and tests.
+/// </summary>
+public static partial class XiaomaiSimulatorEndpoints
+{
+    private const string Name = "小麦";
+
+    public static IEndpointRouteBuilder MapXiaomaiSimulator(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/sandbox/xiaomai/v1").ExcludeFromDescription();
+        api.MapGet("/devices/{code}", (string code, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, _ => sim.Find(code) is { } d ? Ok(sim.DeviceJson(d)) : Error(404, "DEVICE_NOT_FOUND", $"device {code} not found")));
+        api.MapGet("/devices", (HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) => Signed(http, sim, journal, _ => List(http, sim)));
+        api.MapPut("/devices/{code}/binding", (string code, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, body => Bind(sim, code, body, http.Request.ContentType)));
+        api.MapDelete("/devices/{code}/binding", (string code, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, _ => Unbind(sim, code)));
+        api.MapFallback((HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, _ => Error(404, "NOT_FOUND", "no such route")));
+
+        var control = app.MapGroup("/sandbox/xiaomai").ExcludeFromDescription();
+        control.MapGet("/devices", (XiaomaiSimulator sim) => Results.Json(new JsonArray(sim.Devices.Select(d => (JsonNode)sim.DeviceJson(d)).ToArray()), XiaomaiSimulator.Json));
+        control.MapPost("/devices", (string code, string? redirect, XiaomaiSimulator sim) =>
+        {
+            if (!DeviceCode().IsMatch(code))
+                return Results.Problem(statusCode: 400, title: "设备编号格式不正确");
+            var d = sim.Provision(code);
+            return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(d), XiaomaiSimulator.Json);
+        });
+        control.MapPost("/devices/{code}/online", (string code, bool online, string? reason, string? redirect, XiaomaiSimulator sim) =>
+        {
+            if (sim.Find(code) is not { } d)
+                return Results.Problem(statusCode: 404, title: "模拟器中没有该设备");
+            sim.SetOnline(d, online, reason ?? (online ? "RECONNECTED" : "HEARTBEAT_LOST"));
+            return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(d), XiaomaiSimulator.Json);
+        });
+        control.MapPost("/devices/{code}/busy", (string code, bool busy, string? redirect, XiaomaiSimulator sim) =>
+        {
+            if (sim.Find(code) is not { } d)
+                return Results.Problem(statusCode: 404, title: "模拟器中没有该设备");
+            lock (d)
+            {
+                d.ActiveSessionId = busy ? "DS_SANDBOX_" + Guid.NewGuid().ToString("N")[..12] : null;
+                d.DoorState = busy ? "OPEN" : "CLOSED_LOCKED";
+            }
+
+            return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(d), XiaomaiSimulator.Json);
+        });
+        control.MapPost("/faults", (bool? outage, bool? drop, string? redirect, XiaomaiSimulator sim) =>
+        {
+            sim.Outage = outage ?? sim.Outage;
+            sim.DropPushes = drop ?? sim.DropPushes;
+            return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(new { outage = sim.Outage, drop = sim.DropPushes });
+        });
+        control.MapGet("/pushes", (XiaomaiSimulator sim) => Results.Json(sim.Pushes, XiaomaiSimulator.Json));
+        return app;
+    }
+
+    /// <summary>Authentication first (§2.4), then the outage switch, then the call itself; every call is journalled.</summary>
+    private static async Task<IResult> Signed(HttpContext http, XiaomaiSimulator sim, SandboxJournal journal, Func<byte[], IResult> handle)
+    {
+        var (error, body) = await sim.Signature.VerifyAsync(http.Request, sim.Options.AppId, sim.Options.AppSecret);
+        var result = error is not null ? Error(401, error, "authentication failed")
+            : body.Length > 1024 * 1024 ? Error(413, "PAYLOAD_TOO_LARGE", "body over 1 MiB")
+            : sim.Outage ? Error(503, "SERVICE_UNAVAILABLE", "maintenance")
+            : handle(body);
+        var status = result is IStatusCodeHttpResult s ? s.StatusCode ?? 200 : 200;
+        journal.Record(Name, http.Request.Method, http.Request.Path + http.Request.QueryString, status, error ?? (sim.Outage ? "故障：服务不可用" : ""));
+        return result;
+    }
+
+    private static IResult List(HttpContext http, XiaomaiSimulator sim)
+    {
+        var q = http.Request.Query;
+        var page = int.TryParse(q["page"], out var p) ? p : 1;
+        var size = int.TryParse(q["page_size"], out var ps) ? ps : 20;
+        if (page < 1 || size is < 1 or > 100)
+            return Error(400, "INVALID_ARGUMENT", "page >= 1, page_size 1-100", "page");
+        IEnumerable<SimulatedDevice> devices = sim.Devices;
+        if (!string.IsNullOrEmpty(q["store_code"]))
+            devices = devices.Where(d => d.StoreCode == q["store_code"]);
+        if (!string.IsNullOrEmpty(q["online"]))
+            devices = devices.Where(d => d.Online == (q["online"] == "true"));
+        var all = devices.ToList();
+        return Ok(new JsonObject
+        {
+            ["items"] = new JsonArray(all.Skip((page - 1) * size).Take(size).Select(d => (JsonNode)sim.DeviceJson(d)).ToArray()),
+            ["page"] = page,
+            ["page_size"] = size,
+            ["total"] = all.Count,
+        });
+    }
+
+    private static IResult Bind(XiaomaiSimulator sim, string code, byte[] body, string? contentType)
+    {
+        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Error(415, "UNSUPPORTED_MEDIA_TYPE", "application/json required");
+        string? storeCode;
+        try
+        {
+            storeCode = JsonNode.Parse(body)?["store_code"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return Error(400, "INVALID_ARGUMENT", "malformed JSON", "store_code");
+        }
+
+        if (storeCode is null || !DeviceCode().IsMatch(storeCode))
+            return Error(400, "INVALID_ARGUMENT", "store_code is required", "store_code");
+        if (sim.Find(code) is not { } d)
+            return Error(404, "DEVICE_NOT_FOUND", $"device {code} not found");
+        lock (d)
+        {
+            if (d.ActiveSessionId is not null)
+                return Error(409, "DEVICE_BUSY", $"device {code} has an active session", active: d.ActiveSessionId);
+            if (d.StoreCode != storeCode)
+            {
+                d.StoreCode = storeCode;
+                d.BoundAt = DateTimeOffset.UtcNow;
+            }
+        }
+
+        return Ok(sim.DeviceJson(d));
+    }
+
+    private static IResult Unbind(XiaomaiSimulator sim, string code)
+    {
+        if (sim.Find(code) is not { } d)
+            return Error(404, "DEVICE_NOT_FOUND", $"device {code} not found");
+        lock (d)
+        {
+            if (d.ActiveSessionId is not null)
+                return Error(409, "DEVICE_BUSY", $"device {code} has an active session", active: d.ActiveSessionId);
+            d.StoreCode = null;
+            d.BoundAt = null;
+        }
+
+        return Ok(sim.DeviceJson(d));
+    }
+
+    private static IResult Ok(JsonObject data) => Results.Json(new JsonObject
+    {
+        ["code"] = "OK",
+        ["message"] = "ok",
+        ["request_id"] = RequestId(),
+        ["data"] = data,
+    }, XiaomaiSimulator.Json);
+
+    private static IResult Error(int status, string code, string message, string? field = null, string? active = null)
+    {
+        var body = new JsonObject
+        {
+            ["code"] = code,
+            ["message"] = message,
+            ["request_id"] = RequestId(),
+            ["retryable"] = code is "DEVICE_OFFLINE" or "DEVICE_BUSY" or "RATE_LIMITED" or "INTERNAL_ERROR" or "SERVICE_UNAVAILABLE",
+        };
+        if (field is not null)
+            body["details"] = new JsonObject { ["field"] = field };
+        if (active is not null)
+            body["details"] = new JsonObject { ["active_session_id"] = active };
+        return Results.Json(body, XiaomaiSimulator.Json, statusCode: status);
+    }
+
+    private static string RequestId() => "req_" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,50}$")]
+    private static partial Regex DeviceCode();
+}
