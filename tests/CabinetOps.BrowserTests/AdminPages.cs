@@ -14,6 +14,13 @@ public static class AdminPages
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
     }
 
+    /// <summary>Picks an option of a MudSelect: open its combobox by label, then click the option's text in the open popover.</summary>
+    public static async Task ChooseAsync(IPage page, ILocator scope, string label, string option)
+    {
+        await scope.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true }).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
+    }
+
     /// <summary>Clicks before the circuit is up are lost (notes/ci-recipes.md): wait for the marker.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         Expect(page.Locator("#app-state[data-interactive='true']")).ToBeAttachedAsync();

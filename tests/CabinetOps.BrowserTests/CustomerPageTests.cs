@@ -25,6 +25,7 @@ public sealed class CustomerPageTests(BrowserFixture app)
 
         await row.GetByRole(AriaRole.Link, new() { Name = "详情" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "用户详情" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#payscore-state")).ToHaveTextAsync("未授权");
         var before = long.Parse(await page.Locator("#ticket-balance").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
         await page.GetByLabel("礼票数量").FillAsync("1500");

@@ -44,6 +44,16 @@ public abstract class AdminPage : ComponentBase
         return false;
     }
 
+    /// <summary>A dialog is a form too: checks the data annotations the API checks, and shows the first message.</summary>
+    protected bool IsValid(object request)
+    {
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (System.ComponentModel.DataAnnotations.Validator.TryValidateObject(request, new(request), errors, validateAllProperties: true))
+            return true;
+        Snackbar.Add(errors[0].ErrorMessage ?? "请检查输入", Severity.Error);
+        return false;
+    }
+
     /// <summary>UTC from the database, shown in Asia/Shanghai (DESIGN §3).</summary>
     protected static string ShowTime(DateTime? utc) => utc is { } t ? ShanghaiTime.Format(t) : "—";
 
