@@ -3,6 +3,7 @@ using CabinetOps.Server.Components;
 using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
+using CabinetOps.Server.Features.DoorSessions;
 using CabinetOps.Server.Features.Products;
 using CabinetOps.Server.Features.Home;
 using CabinetOps.Server.Features.ManualWork;
@@ -99,6 +100,10 @@ public static class CabinetOpsApp
         services.AddScoped<DeviceStatus>();
         services.AddScoped<IXiaomaiEventProcessor>(sp => sp.GetRequiredService<DeviceStatus>());
         services.AddScoped<DeviceHandlers>();
+        services.AddOptions<DoorSessionOptions>().BindConfiguration(DoorSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<DoorSessionMoves>();
+        services.AddScoped<DoorSessionHandlers>();
+        services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();
         services.AddScoped<ProductHandlers>();
@@ -189,6 +194,7 @@ public static class CabinetOpsApp
         app.MapCustomerAdminApi();
         app.MapCustomerAuthApi();
         app.MapDevicesApi();
+        app.MapDoorSessionsApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))

@@ -44,6 +44,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["Sandbox:Xiaomai:PushRetryDelays:0"] = "00:00:00.150",
             ["Sandbox:Xiaomai:PushRetryDelays:1"] = "00:00:00.300",
             ["Sandbox:Xiaomai:PushRetryDelays:2"] = "00:00:00.600",
+            // The virtual customer pulls the door at once; the device confirms the unlock at once.
+            ["Sandbox:Xiaomai:PullDelay"] = "00:00:00.100",
             ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",
             // Schedules off: tests start syncs and pulls themselves (a fixture of its own tests the schedule).
             ["ProductSync:Interval"] = "00:00:00",
@@ -57,6 +59,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["RateLimits:StaffSignInPerMinute"] = "10000",
             ["RateLimits:CustomerLoginPerMinute"] = "10000",
             ["RateLimits:PhoneBindingPerMinute"] = "10000",
+            ["RateLimits:PrecheckPerMinute"] = "10000",
+            ["RateLimits:OpenPerMinute"] = "10000",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
             _settings[k] = v;
@@ -86,6 +90,23 @@ public sealed class TestHost : WebApplicationFactory<Program>
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"sign-in as {userName} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return client;
+    }
+
+    /// <summary>A mini-program client signed in as a new customer (login code from the WeChat simulator); returns it with the customer's id.</summary>
+    public async Task<(HttpClient Client, int CustomerId)> CustomerClientAsync(string alias)
+    {
+        var client = CreateHttpClient();
+        var openId = Sandbox.Wechat.WechatSimulator.OpenIdFor(alias);
+        var minted = await client.PostAsJsonAsync("/sandbox/wechat/login-codes", new { openid = openId });
+        minted.EnsureSuccessStatusCode();
+        var code = (await minted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString();
+        var login = await client.PostAsJsonAsync("/api/mp/auth/login", new { code });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var id = await WithScopeAsync(sp => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            sp.GetRequiredService<CabinetOpsDbContext>().Customers.Where(c => c.OpenId == openId).Select(c => c.Id)));
+        return (client, id);
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)

@@ -37,12 +37,17 @@ public static class SandboxConsole
             html.Append($"<h2>故障开关</h2><p>微信登录：{(wechat.Busy ? "系统繁忙（errcode -1）" : "正常")}　<code>POST /sandbox/wechat/faults {{\"busy\":true}}</code></p>");
             html.Append($"<p>小麦：{(xiaomai.Outage ? "服务不可用（503）" : "正常")} {Button($"/sandbox/xiaomai/faults?outage={(!xiaomai.Outage).ToString().ToLowerInvariant()}", xiaomai.Outage ? "恢复" : "模拟故障")} 推送：{(xiaomai.DropPushes ? "丢弃（不推送）" : "正常")} {Button($"/sandbox/xiaomai/faults?drop={(!xiaomai.DropPushes).ToString().ToLowerInvariant()}", xiaomai.DropPushes ? "恢复推送" : "模拟推送丢失")}</p>");
             html.Append($"<p>ERP：{(erp.Outage ? "停机（503）" : "正常")}，共 {erp.Count} 个商品 {Button($"/sandbox/erp/faults?outage={(!erp.Outage).ToString().ToLowerInvariant()}", erp.Outage ? "恢复" : "模拟停机")} {Button("/sandbox/erp/changes/random?count=5", "模拟 5 个商品变更")}</p>");
+            html.Append($"<p>小麦推送故障：重复推送 {(xiaomai.DuplicatePushes ? "开" : "关")} {Button($"/sandbox/xiaomai/faults?duplicate={(!xiaomai.DuplicatePushes).ToString().ToLowerInvariant()}", "切换")}　"
+                + $"推送延迟 {xiaomai.DelayPushes.TotalSeconds} 秒 {Button($"/sandbox/xiaomai/faults?delaySeconds={(xiaomai.DelayPushes > TimeSpan.Zero ? 0 : 5)}", xiaomai.DelayPushes > TimeSpan.Zero ? "取消延迟" : "延迟 5 秒")}　"
+                + $"下次开门失败：{xiaomai.NextOpenFailure ?? "否"} {Button($"/sandbox/xiaomai/faults?nextOpenFailure={(xiaomai.NextOpenFailure is null ? "LOCK_FAULT" : "")}", xiaomai.NextOpenFailure is null ? "模拟锁故障" : "取消")}</p>");
             html.Append("<h2>小麦设备</h2><p><form method=\"post\" onsubmit=\"this.action='/sandbox/xiaomai/devices?redirect=1&code='+encodeURIComponent(this.code.value)\"><input name=\"code\" placeholder=\"新设备编号\"> <button>在小麦开通设备</button></form></p>");
             html.Append("<table><tr><th>设备编号</th><th>门店</th><th>在线</th><th>状态版本</th><th>门</th><th>操作</th></tr>");
             foreach (var d in xiaomai.Devices)
             {
                 html.Append($"<tr><td><code>{Enc(d.DeviceCode)}</code></td><td>{Enc(d.StoreCode ?? "未绑定")}</td><td>{(d.Online ? "在线" : "离线")}</td><td>{d.StatusVersion}</td><td>{Enc(d.DoorState)}</td><td>");
                 html.Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/online?online={(!d.Online).ToString().ToLowerInvariant()}", d.Online ? "设为离线" : "设为在线"));
+                if (d.DoorState == "OPEN" && d.ActiveSessionId is not null && !d.ActiveSessionId.StartsWith("DS_SANDBOX_", StringComparison.Ordinal))
+                    html.Append(' ').Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/close", "关门"));
                 html.Append(' ').Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/busy?busy={(d.ActiveSessionId is null).ToString().ToLowerInvariant()}", d.ActiveSessionId is null ? "模拟占用" : "结束占用"));
                 html.Append("</td></tr>");
             }

@@ -28,6 +28,12 @@ public sealed class XiaomaiSimulatorOptions
     /// <summary>Delays before attempts 2…12 (xiaomai.md §2.10); scaled down in tests. Empty = the contract's ladder.</summary>
     public TimeSpan[] PushRetryDelays { get; set; } = [];
 
+    /// <summary>How long the virtual customer takes to pull the door after the lock opens (then <c>door.opened</c> is pushed).</summary>
+    public TimeSpan PullDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the device takes to confirm the unlock; zero in load tests so the figure is our server's.</summary>
+    public TimeSpan UnlockConfirmDelay { get; set; } = TimeSpan.Zero;
+
     public TimeSpan[] EffectivePushRetryDelays => PushRetryDelays.Length > 0 ? PushRetryDelays :
     [
         TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(10),
@@ -67,7 +73,7 @@ public sealed record PushRecord(string EventId, string EventType, string DeviceC
 /// Fake Xiaomai cloud: device registry, binding and status APIs, and signed pushes delivered with
 /// the contract's retry ladder. Its memory is the vendor's; CabinetOps never reads it directly.
 /// </summary>
-public sealed class XiaomaiSimulator
+public sealed partial class XiaomaiSimulator
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -122,6 +128,12 @@ public sealed class XiaomaiSimulator
 
     /// <summary>Fault "drop" (§2.14): new events are recorded but never pushed; only queries reveal them.</summary>
     public bool DropPushes { get; set; }
+
+    /// <summary>Fault "duplicate": every event is delivered a second time after its acknowledgement.</summary>
+    public bool DuplicatePushes { get; set; }
+
+    /// <summary>Fault "delay": the first attempt of every event waits this long.</summary>
+    public TimeSpan DelayPushes { get; set; }
 
     public IReadOnlyList<SimulatedDevice> Devices => _devices.Values.OrderBy(d => d.DeviceCode, StringComparer.Ordinal).ToList();
 
@@ -194,7 +206,7 @@ public sealed class XiaomaiSimulator
 
     public static string Iso(DateTimeOffset t) => t.ToOffset(ChinaOffset).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
-    private PushRecord Enqueue(string type, string deviceCode, DateTimeOffset occurredAt, JsonObject data)
+    internal PushRecord Enqueue(string type, string deviceCode, DateTimeOffset occurredAt, JsonObject data)
     {
         var id = $"evt_{occurredAt.ToOffset(ChinaOffset):yyyyMMddHHmmss}_{Interlocked.Increment(ref _eventSeq):0000}";
         var body = new JsonObject { ["event_id"] = id, ["event_type"] = type, ["occurred_at"] = Iso(occurredAt), ["data"] = data };
@@ -208,7 +220,15 @@ public sealed class XiaomaiSimulator
         }
 
         if (!DropPushes)
-            _ = Task.Run(() => DeliverAsync(record, bytes));
+            _ = Task.Run(async () =>
+            {
+                if (DelayPushes > TimeSpan.Zero)
+                    await Task.Delay(DelayPushes, _clock);
+                await DeliverAsync(record, bytes);
+                // Fault "duplicate": the same event delivered again after it was acknowledged.
+                if (DuplicatePushes)
+                    await DeliverAsync(record, bytes);
+            });
         return record;
     }
 

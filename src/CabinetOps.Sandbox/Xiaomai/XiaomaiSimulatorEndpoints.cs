@@ -26,6 +26,12 @@ public static partial class XiaomaiSimulatorEndpoints
             Signed(http, sim, journal, body => Bind(sim, code, body, http.Request.ContentType)));
         api.MapDelete("/devices/{code}/binding", (string code, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
             Signed(http, sim, journal, _ => Unbind(sim, code)));
+        api.MapPost("/devices/{code}/open", (string code, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, body => OpenDoor(sim, code, body, http.Request.ContentType)));
+        api.MapGet("/sessions/{id}", (string id, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, _ => sim.FindSession(id) is { } s ? Ok(sim.SessionJson(s)) : Error(404, "SESSION_NOT_FOUND", $"session {id} not found")));
+        api.MapGet("/orders/{wheatOrderNo}", (string wheatOrderNo, HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
+            Signed(http, sim, journal, _ => sim.FindByOrderNo(wheatOrderNo) is { } s ? Ok(sim.SessionJson(s)) : Error(404, "ORDER_NOT_FOUND", $"order {wheatOrderNo} not found")));
         api.MapFallback((HttpContext http, XiaomaiSimulator sim, SandboxJournal journal) =>
             Signed(http, sim, journal, _ => Error(404, "NOT_FOUND", "no such route")));
 
@@ -57,12 +63,25 @@ public static partial class XiaomaiSimulatorEndpoints
 
             return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(d), XiaomaiSimulator.Json);
         });
-        control.MapPost("/faults", (bool? outage, bool? drop, string? redirect, XiaomaiSimulator sim) =>
+        control.MapPost("/faults", (bool? outage, bool? drop, bool? duplicate, double? delaySeconds, string? nextOpenFailure, bool? nextOpen500, string? redirect,
+            XiaomaiSimulator sim) =>
         {
             sim.Outage = outage ?? sim.Outage;
             sim.DropPushes = drop ?? sim.DropPushes;
-            return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(new { outage = sim.Outage, drop = sim.DropPushes });
+            sim.DuplicatePushes = duplicate ?? sim.DuplicatePushes;
+            sim.DelayPushes = delaySeconds is { } d ? TimeSpan.FromSeconds(Math.Clamp(d, 0, 600)) : sim.DelayPushes;
+            sim.NextOpenFailure = nextOpenFailure is null ? sim.NextOpenFailure : nextOpenFailure.Length == 0 ? null : nextOpenFailure;
+            sim.NextOpenAnswers500 = nextOpen500 ?? sim.NextOpenAnswers500;
+            return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(new
+            {
+                outage = sim.Outage, drop = sim.DropPushes, duplicate = sim.DuplicatePushes, delay_seconds = sim.DelayPushes.TotalSeconds,
+                next_open_failure = sim.NextOpenFailure, next_open_500 = sim.NextOpenAnswers500,
+            });
         });
+        control.MapPost("/devices/{code}/close", (string code, string? redirect, XiaomaiSimulator sim) =>
+            !sim.CloseDoor(code) ? Results.Problem(statusCode: 409, title: "该柜子没有打开的门")
+            : redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(sim.Find(code)!), XiaomaiSimulator.Json));
+        control.MapGet("/sessions", (XiaomaiSimulator sim) => Results.Json(new JsonArray(sim.Sessions.Select(x => (JsonNode)sim.SessionJson(x)).ToArray()), XiaomaiSimulator.Json));
         control.MapGet("/pushes", (XiaomaiSimulator sim) => Results.Json(sim.Pushes, XiaomaiSimulator.Json));
         return app;
     }
@@ -134,6 +153,55 @@ public static partial class XiaomaiSimulatorEndpoints
         return Ok(sim.DeviceJson(d));
     }
 
+    private static IResult OpenDoor(XiaomaiSimulator sim, string code, byte[] body, string? contentType)
+    {
+        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Error(415, "UNSUPPORTED_MEDIA_TYPE", "application/json required");
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return Error(400, "INVALID_ARGUMENT", "malformed JSON", "session_id");
+        }
+
+        var sessionId = json?["session_id"]?.GetValue<string>();
+        var customerRef = json?["customer_ref"]?.GetValue<string>();
+        var doorNo = json?["door_no"]?.GetValue<int>() ?? 1;
+        var window = json?["unlock_window_s"]?.GetValue<int>() ?? 30;
+        var attach = json?["attach"]?.GetValue<string>();
+        if (sessionId is null || !SessionId().IsMatch(sessionId))
+            return Error(400, "INVALID_ARGUMENT", "session_id is required", "session_id");
+        if (string.IsNullOrEmpty(customerRef) || customerRef.Length > 64)
+            return Error(400, "INVALID_ARGUMENT", "customer_ref is required", "customer_ref");
+        if (window is < 5 or > 60 || doorNo != 1 || attach?.Length > 256)
+            return Error(400, "INVALID_ARGUMENT", "door_no, unlock_window_s or attach out of range", "unlock_window_s");
+        var (session, replay, status, error) = sim.Open(code, sessionId, customerRef, doorNo, window, attach);
+        if (session is null)
+            return Error(status, error!, $"open refused: {error}");
+        if (!replay && sim.NextOpenAnswers500)
+        {
+            // Accepted and running, but the answer is lost: the caller must resend the same session id.
+            sim.NextOpenAnswers500 = false;
+            return Error(500, "INTERNAL_ERROR", "sandbox fault: answer lost after acceptance");
+        }
+
+        return Ok(new JsonObject
+        {
+            ["session_id"] = session.SessionId,
+            ["wheat_order_no"] = session.WheatOrderNo,
+            ["device_code"] = session.DeviceCode,
+            ["door_no"] = session.DoorNo,
+            ["status"] = session.Status,
+            ["lock_released"] = true,
+            ["requested_at"] = XiaomaiSimulator.Iso(session.RequestedAt),
+            ["unlock_expires_at"] = session.UnlockExpiresAt is { } u ? XiaomaiSimulator.Iso(u) : null,
+            ["idempotent_replay"] = replay,
+        });
+    }
+
     private static IResult Unbind(XiaomaiSimulator sim, string code)
     {
         if (sim.Find(code) is not { } d)
@@ -177,4 +245,7 @@ public static partial class XiaomaiSimulatorEndpoints
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,50}$")]
     private static partial Regex DeviceCode();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{8,50}$")]
+    private static partial Regex SessionId();
 }

@@ -31,6 +31,8 @@ public sealed class RateLimitOptions
     public int StaffSignInPerMinute { get; set; } = 20;
     public int CustomerLoginPerMinute { get; set; } = 30;
     public int PhoneBindingPerMinute { get; set; } = 5;
+    public int PrecheckPerMinute { get; set; } = 60;
+    public int OpenPerMinute { get; set; } = 20;
 }
 
 /// <summary>

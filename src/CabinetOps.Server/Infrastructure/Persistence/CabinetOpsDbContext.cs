@@ -39,6 +39,8 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<Features.Products.Product> Products => Set<Features.Products.Product>();
     public DbSet<Features.Products.StoreProductPrice> StoreProductPrices => Set<Features.Products.StoreProductPrice>();
     public DbSet<Features.Products.ProductSyncRun> ProductSyncRuns => Set<Features.Products.ProductSyncRun>();
+    public DbSet<Features.DoorSessions.DoorSession> DoorSessions => Set<Features.DoorSessions.DoorSession>();
+    public DbSet<Features.DoorSessions.DoorSessionTransition> DoorSessionTransitions => Set<Features.DoorSessions.DoorSessionTransition>();
     public DbSet<Infrastructure.Messaging.RecurringJobSlot> RecurringJobSlots => Set<Infrastructure.Messaging.RecurringJobSlot>();
 
     /// <summary>ASP.NET data-protection keys (cookie encryption) shared by every node.</summary>

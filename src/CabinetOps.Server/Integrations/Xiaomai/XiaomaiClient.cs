@@ -35,16 +35,26 @@ public sealed class XiaomaiClient(HttpClient http, IOptions<XiaomaiOptions> opti
     public Task<XiaomaiResult<XiaomaiDevice>> UnbindAsync(string deviceCode, CancellationToken ct) =>
         SendAsync<XiaomaiDevice>(HttpMethod.Delete, $"v1/devices/{Uri.EscapeDataString(deviceCode)}/binding", null, ct);
 
+    /// <summary>
+    /// Open the door (§2.7.5) with the contract's shorter deadline. A timeout, broken connection or
+    /// 5xx leaves the outcome unknown: resend the identical request (same session id), never a new one.
+    /// </summary>
+    public Task<XiaomaiResult<XiaomaiOpenResult>> OpenAsync(string deviceCode, XiaomaiOpenRequest body, CancellationToken ct) =>
+        SendAsync<XiaomaiOpenResult>(HttpMethod.Post, $"v1/devices/{Uri.EscapeDataString(deviceCode)}/open", body, ct, TimeSpan.FromSeconds(options.Value.OpenTimeoutSeconds));
+
+    public Task<XiaomaiResult<XiaomaiSession>> GetSessionAsync(string sessionId, CancellationToken ct) =>
+        SendAsync<XiaomaiSession>(HttpMethod.Get, $"v1/sessions/{Uri.EscapeDataString(sessionId)}", null, ct);
+
     public Task<XiaomaiResult<XiaomaiPage<XiaomaiDevice>>> ListDevicesAsync(int page, int pageSize, CancellationToken ct) =>
         SendAsync<XiaomaiPage<XiaomaiDevice>>(HttpMethod.Get, $"v1/devices?page={page}&page_size={pageSize}", null, ct);
 
-    private async Task<XiaomaiResult<T>> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct)
+    private async Task<XiaomaiResult<T>> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct, TimeSpan? deadline = null)
     {
         using var request = new HttpRequestMessage(method, relative);
         if (body is not null)
             request.Content = JsonContent.Create(body, options: XiaomaiJson.Options);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.QueryTimeoutSeconds));
+        timeout.CancelAfter(deadline ?? TimeSpan.FromSeconds(options.Value.QueryTimeoutSeconds));
         HttpResponseMessage response;
         try
         {
@@ -86,6 +96,8 @@ public sealed class XiaomaiClient(HttpClient http, IOptions<XiaomaiOptions> opti
         "DEVICE_NOT_BOUND" => "设备尚未绑定门店",
         "DEVICE_DISABLED" => "设备已被小麦停用",
         "DEVICE_OFFLINE" => "设备离线",
+        "SESSION_NOT_FOUND" => "小麦系统中没有这次开门记录",
+        "IDEMPOTENCY_CONFLICT" => "开门请求与之前的请求不一致",
         "INVALID_ARGUMENT" => "小麦系统拒绝了请求参数",
         "RATE_LIMITED" => "小麦系统繁忙（限流），请稍后重试",
         "SIGNATURE_MISSING" or "APP_ID_UNKNOWN" or "SIGNATURE_INVALID" or "TIMESTAMP_OUT_OF_WINDOW" or "NONCE_REPLAYED" =>

@@ -77,3 +77,52 @@ public sealed class XiaomaiDeviceStatusData
     public DateTimeOffset? LastHeartbeatAt { get; set; }
     public string? Reason { get; set; }
 }
+
+/// <summary>Open the door (§2.7.5); <c>session_id</c> is our idempotency key.</summary>
+public sealed record XiaomaiOpenRequest(string SessionId, string CustomerRef, int DoorNo, int UnlockWindowS, string? Attach);
+
+public sealed class XiaomaiOpenResult
+{
+    public string SessionId { get; set; } = "";
+    public string? WheatOrderNo { get; set; }
+    public string? Status { get; set; }
+    public bool LockReleased { get; set; }
+    public DateTimeOffset? RequestedAt { get; set; }
+    public DateTimeOffset? UnlockExpiresAt { get; set; }
+    public bool IdempotentReplay { get; set; }
+}
+
+/// <summary>The Session resource (§2.6) as far as the door flow reads it.</summary>
+public sealed class XiaomaiSession
+{
+    public string SessionId { get; set; } = "";
+    public string? WheatOrderNo { get; set; }
+    public string? Status { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public int LastSessionSeq { get; set; }
+    public XiaomaiOpenFailure? OpenFailure { get; set; }
+}
+
+public sealed class XiaomaiOpenFailure
+{
+    public string? Reason { get; set; }
+    public string? ReasonDetail { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
+}
+
+/// <summary>The fields every session event's <c>data</c> carries (§2.9), plus those of the door events.</summary>
+public sealed class XiaomaiSessionEventData
+{
+    public string? SessionId { get; set; }
+    public string? WheatOrderNo { get; set; }
+    public string? DeviceCode { get; set; }
+    public int? SessionSeq { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
+    public string? Reason { get; set; }
+    public string? ReasonDetail { get; set; }
+    public int? OpenForS { get; set; }
+}

@@ -319,6 +319,168 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("device_id");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("failure_code");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("failure_message");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<int>("LastSessionSeq")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_session_seq");
+
+                    b.Property<DateTime?>("OpenRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("open_requested_at");
+
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<int>("PaymentMethod")
+                        .HasColumnType("integer")
+                        .HasColumnName("payment_method");
+
+                    b.Property<string>("SessionNo")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("session_no");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StoreId")
+                        .HasColumnType("integer")
+                        .HasColumnName("store_id");
+
+                    b.Property<DateTime?>("UnlockExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unlock_expires_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WheatOrderNo")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("wheat_order_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_door_sessions");
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_door_sessions_active_customer")
+                        .HasFilter("status < 3");
+
+                    b.HasIndex("DeviceId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_door_sessions_active_device")
+                        .HasFilter("status < 3");
+
+                    b.HasIndex("SessionNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_door_sessions_session_no");
+
+                    b.HasIndex("StoreId")
+                        .HasDatabaseName("ix_door_sessions_store_id");
+
+                    b.HasIndex("WheatOrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_door_sessions_wheat_order_no");
+
+                    b.HasIndex("CustomerId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_door_sessions_customer_id_idempotency_key");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_door_sessions_status_updated_at");
+
+                    b.ToTable("door_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSessionTransition", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cause");
+
+                    b.Property<int>("From")
+                        .HasColumnType("integer")
+                        .HasColumnName("from");
+
+                    b.Property<long>("SessionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("To")
+                        .HasColumnType("integer")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_door_session_transitions");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_door_session_transitions_session_id");
+
+                    b.ToTable("door_session_transitions", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>
                 {
                     b.Property<long>("Id")
@@ -1430,6 +1592,40 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("StoreId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_devices_stores_store_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_door_sessions_users_customer_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_door_sessions_devices_device_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Stores.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_door_sessions_stores_store_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSessionTransition", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_door_session_transitions_door_sessions_session_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>

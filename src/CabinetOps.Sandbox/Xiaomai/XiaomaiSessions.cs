@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace CabinetOps.Sandbox.Xiaomai;
+
+/// <summary>A door session as the vendor keeps it (xiaomai.md §2.6 Session, §2.8 lifecycle).</summary>
+public sealed class SimulatedSession
+{
+    public required string SessionId { get; init; }
+    public required string WheatOrderNo { get; init; }
+    public required string DeviceCode { get; init; }
+    public string? StoreCode { get; init; }
+    public int DoorNo { get; init; } = 1;
+    public required string CustomerRef { get; init; }
+    public string? Attach { get; init; }
+    public string Status { get; set; } = "OPENING";
+    public DateTimeOffset RequestedAt { get; init; }
+    public DateTimeOffset? LockReleasedAt { get; set; }
+    public DateTimeOffset? UnlockExpiresAt { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public int Seq { get; set; }
+    public string? FailureReason { get; set; }
+}
+
+/// <summary>The open command and the virtual cabinets' door events (§2.7.5, §2.8).</summary>
+public sealed partial class XiaomaiSimulator
+{
+    private readonly ConcurrentDictionary<string, SimulatedSession> _sessions = new(StringComparer.Ordinal);
+    private long _orderSeq;
+
+    /// <summary>Fault for the next accepted open: the lock reports this reason and the door stays shut (e.g. LOCK_FAULT, DOOR_NOT_OPENED).</summary>
+    public string? NextOpenFailure { get; set; }
+
+    /// <summary>Fault "open 5xx": the next open is accepted and runs normally, but its answer is a 500.</summary>
+    public bool NextOpenAnswers500 { get; set; }
+
+    public IReadOnlyList<SimulatedSession> Sessions => _sessions.Values.OrderByDescending(s => s.RequestedAt).Take(50).ToList();
+
+    public SimulatedSession? FindSession(string sessionId) => _sessions.GetValueOrDefault(sessionId);
+
+    public SimulatedSession? FindByOrderNo(string wheatOrderNo) => _sessions.Values.FirstOrDefault(s => s.WheatOrderNo == wheatOrderNo);
+
+    /// <summary>
+    /// Validates and accepts an open; returns the session and whether it was a replay, or the
+    /// contract's error (status, code). Concurrent identical requests create one session.
+    /// </summary>
+    public (SimulatedSession? Session, bool Replay, int Status, string? Error) Open(string deviceCode, string sessionId, string customerRef, int doorNo, int unlockWindow, string? attach)
+    {
+        if (_sessions.TryGetValue(sessionId, out var known))
+            return Same(known, deviceCode, customerRef, doorNo, attach) ? (known, true, 200, null) : (null, false, 409, "IDEMPOTENCY_CONFLICT");
+        if (Find(deviceCode) is not { } device)
+            return (null, false, 404, "DEVICE_NOT_FOUND");
+        SimulatedSession session;
+        lock (device)
+        {
+            // Checked again under the device lock: a concurrent identical request may have won.
+            if (_sessions.TryGetValue(sessionId, out known))
+                return Same(known, deviceCode, customerRef, doorNo, attach) ? (known, true, 200, null) : (null, false, 409, "IDEMPOTENCY_CONFLICT");
+            if (!device.Enabled)
+                return (null, false, 409, "DEVICE_DISABLED");
+            if (device.StoreCode is null)
+                return (null, false, 409, "DEVICE_NOT_BOUND");
+            if (!device.Online)
+                return (null, false, 409, "DEVICE_OFFLINE");
+            if (device.ActiveSessionId is not null || device.DoorState != "CLOSED_LOCKED")
+                return (null, false, 409, "DEVICE_BUSY");
+            var now = _clock.GetUtcNow();
+            session = new SimulatedSession
+            {
+                SessionId = sessionId,
+                WheatOrderNo = $"WX{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMddHHmmss}{Interlocked.Increment(ref _orderSeq):000000}",
+                DeviceCode = deviceCode,
+                StoreCode = device.StoreCode,
+                DoorNo = doorNo,
+                CustomerRef = customerRef,
+                Attach = attach,
+                RequestedAt = now,
+            };
+            _sessions[sessionId] = session;
+            device.ActiveSessionId = sessionId;
+            device.DoorState = "UNLOCKED_CLOSED";
+            session.LockReleasedAt = now + Options.UnlockConfirmDelay;
+            session.UnlockExpiresAt = session.LockReleasedAt + TimeSpan.FromSeconds(unlockWindow);
+        }
+
+        var failure = NextOpenFailure;
+        NextOpenFailure = null;
+        _ = Task.Run(() => RunAsync(session, device, failure));
+        return (session, false, 200, null);
+    }
+
+    /// <summary>The person at the cabinet closes the door (console button): <c>door.closed</c>, and the device is free again.</summary>
+    public bool CloseDoor(string deviceCode)
+    {
+        if (Find(deviceCode) is not { ActiveSessionId: { } sessionId } device || FindSession(sessionId) is not { Status: "OPEN" } session)
+            return false;
+        lock (device)
+        {
+            var now = _clock.GetUtcNow();
+            session.Status = "CLOSED";
+            session.ClosedAt = now;
+            device.ActiveSessionId = null;
+            device.DoorState = "CLOSED_LOCKED";
+            var data = SessionData(session);
+            data["opened_at"] = Iso(session.OpenedAt!.Value);
+            data["closed_at"] = Iso(now);
+            data["locked"] = true;
+            data["open_duration_ms"] = (long)(now - session.OpenedAt!.Value).TotalMilliseconds;
+            Enqueue("door.closed", deviceCode, now, data);
+        }
+
+        return true;
+    }
+
+    public JsonObject SessionJson(SimulatedSession s)
+    {
+        lock (s)
+        {
+            return new JsonObject
+            {
+                ["session_id"] = s.SessionId,
+                ["wheat_order_no"] = s.WheatOrderNo,
+                ["device_code"] = s.DeviceCode,
+                ["store_code"] = s.StoreCode,
+                ["door_no"] = s.DoorNo,
+                ["customer_ref"] = s.CustomerRef,
+                ["attach"] = s.Attach,
+                ["status"] = s.Status,
+                ["requested_at"] = Iso(s.RequestedAt),
+                ["lock_released_at"] = s.LockReleasedAt is { } l ? Iso(l) : null,
+                ["opened_at"] = s.OpenedAt is { } o ? Iso(o) : null,
+                ["closed_at"] = s.ClosedAt is { } c ? Iso(c) : null,
+                ["ended_at"] = s.EndedAt is { } e ? Iso(e) : null,
+                ["last_session_seq"] = s.Seq,
+                ["open_failure"] = s.FailureReason is { } f ? new JsonObject { ["reason"] = f, ["reason_detail"] = "sandbox fault", ["failed_at"] = Iso(s.EndedAt!.Value) } : null,
+                ["order"] = null,
+                ["exception"] = null,
+            };
+        }
+    }
+
+    /// <summary>After the unlock: the virtual customer pulls the door (or, with a fault, the open fails).</summary>
+    private async Task RunAsync(SimulatedSession session, SimulatedDevice device, string? failure)
+    {
+        await Task.Delay(failure is null ? Options.PullDelay : Options.UnlockConfirmDelay, _clock);
+        lock (device)
+        {
+            var now = _clock.GetUtcNow();
+            if (failure is not null)
+            {
+                session.Status = "OPEN_FAILED";
+                session.FailureReason = failure;
+                session.EndedAt = now;
+                device.ActiveSessionId = null;
+                device.DoorState = "CLOSED_LOCKED";
+                var data = SessionData(session);
+                data["reason"] = failure;
+                data["reason_detail"] = "sandbox fault";
+                data["failed_at"] = Iso(now);
+                Enqueue("door.open_failed", device.DeviceCode, now, data);
+                return;
+            }
+
+            session.Status = "OPEN";
+            session.OpenedAt = now;
+            device.DoorState = "OPEN";
+            var opened = SessionData(session);
+            opened["opened_at"] = Iso(now);
+            Enqueue("door.opened", device.DeviceCode, now, opened);
+        }
+    }
+
+    /// <summary>The fields every session event carries, with the next <c>session_seq</c>.</summary>
+    private static JsonObject SessionData(SimulatedSession s) => new()
+    {
+        ["session_id"] = s.SessionId,
+        ["wheat_order_no"] = s.WheatOrderNo,
+        ["device_code"] = s.DeviceCode,
+        ["store_code"] = s.StoreCode,
+        ["door_no"] = s.DoorNo,
+        ["customer_ref"] = s.CustomerRef,
+        ["attach"] = s.Attach,
+        ["session_seq"] = ++s.Seq,
+    };
+
+    private static bool Same(SimulatedSession s, string deviceCode, string customerRef, int doorNo, string? attach) =>
+        s.DeviceCode == deviceCode && s.CustomerRef == customerRef && s.DoorNo == doorNo && s.Attach == attach;
+}

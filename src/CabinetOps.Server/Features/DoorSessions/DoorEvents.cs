@@ -1,0 +1,127 @@
+using System.Text.Json;
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Integrations.Xiaomai;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CabinetOps.Server.Features.DoorSessions;
+
+/// <summary>
+/// The vendor's door events move the session (xiaomai.md §2.9): opened → closed, or open failed.
+/// Events come twice, late or out of order; <see cref="DoorSessionMoves"/> only moves forwards, so
+/// a late "opened" after "closed" changes nothing but the recorded facts.
+/// </summary>
+public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, UnitOfWork work, IOptions<DoorSessionOptions> options) : IXiaomaiEventProcessor
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = ["door.opened", "door.closed", "door.open_failed", "door.left_open"];
+
+    public async Task<string?> ProcessAsync(XiaomaiPush push, CancellationToken ct)
+    {
+        var data = push.Data!.Value.Deserialize<XiaomaiSessionEventData>(XiaomaiJson.Options);
+        if (data?.SessionId is not { Length: > 0 } sessionNo)
+            return "推送缺少 session_id";
+        var session = await db.DoorSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionNo == sessionNo, ct);
+        if (session is null)
+            return $"未知的开门会话 {sessionNo}";
+        await moves.RecordVendorFactsAsync(session.Id, data.WheatOrderNo, null, data.SessionSeq, ct);
+        switch (push.EventType)
+        {
+            case "door.opened":
+                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct))
+                {
+                    // No close within the vendor's bound: ask it (§2.12 item 2).
+                    await work.ScheduleAsync(new CheckDoorSession(session.Id), options.Value.OpenedCheckAfter);
+                    await work.CommitAsync(ct);
+                }
+
+                break;
+            case "door.closed":
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct);
+                break;
+            case "door.open_failed":
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"小麦：开门失败 {data.Reason}", (data.FailedAt ?? push.OccurredAt)?.UtcDateTime, ct,
+                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason));
+                break;
+            case "door.left_open":
+                // An alarm for store staff (alerts come with monitoring); the session goes on.
+                break;
+        }
+
+        return null;
+    }
+
+    public static string OpenFailedMessage(string? reason) => reason switch
+    {
+        "DOOR_NOT_OPENED" => "开锁后未拉开柜门，已重新上锁，可重新扫码开门",
+        "DEVICE_OFFLINE" or "DEVICE_TIMEOUT" => "柜子网络异常，未能开门，请稍后再试",
+        "LOCK_FAULT" or "CAMERA_FAULT" or "POWER_FAULT" => "柜子故障，未能开门，请更换柜子",
+        _ => "开门失败，请稍后重试",
+    };
+}
+
+/// <summary>Resends an open whose outcome is unknown; throwing keeps it on the retry schedule, then manual.</summary>
+public static class ResendDoorOpenHandler
+{
+    public static async Task Handle(ResendDoorOpen message, DoorSessionHandlers sessions, CancellationToken ct)
+    {
+        if (!await sessions.SendOpenAsync(message.SessionId, ct))
+            throw new InvalidOperationException($"开门会话 {message.SessionId} 的开门结果仍未知（小麦无响应）");
+    }
+}
+
+/// <summary>
+/// Asks the vendor about a session whose door events are overdue (§2.12) and applies its answer
+/// exactly like the push would have.
+/// </summary>
+public static class CheckDoorSessionHandler
+{
+    public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, UnitOfWork work,
+        IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
+        if (!DoorSessionRules.IsActive(session.Status))
+            return;
+        var o = options.Value;
+        var answer = await xiaomai.GetSessionAsync(session.SessionNo, ct);
+        if (!answer.Ok)
+        {
+            if (answer.ErrorCode != "SESSION_NOT_FOUND")
+                throw new InvalidOperationException($"向小麦查询开门会话 {session.SessionNo} 失败：{answer.Message}");
+            // Not accepted at the vendor: proven only once an attempt still in flight could no longer arrive.
+            var since = clock.GetUtcNow().UtcDateTime - (session.OpenRequestedAt ?? session.CreatedAt);
+            if (since >= o.NotFoundProvesAfter)
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Expired, "小麦无此会话：开门指令未被受理", null, ct, "NOT_ACCEPTED", "开门未成功，请重新扫码");
+            else
+                await Again(o.NotFoundProvesAfter - since);
+            return;
+        }
+
+        var vendor = answer.Data!;
+        await moves.RecordVendorFactsAsync(session.Id, vendor.WheatOrderNo, null, vendor.LastSessionSeq, ct);
+        switch (vendor.Status)
+        {
+            case "OPENING":
+                await Again(o.OpeningCheckGrace);
+                break;
+            case "OPEN":
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "核对小麦：门已打开", vendor.OpenedAt?.UtcDateTime, ct);
+                await Again(o.OpenedCheckAfter);
+                break;
+            case "OPEN_FAILED":
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"核对小麦：开门失败 {vendor.OpenFailure?.Reason}", vendor.OpenFailure?.FailedAt?.UtcDateTime, ct,
+                    vendor.OpenFailure?.Reason ?? "OTHER", DoorEvents.OpenFailedMessage(vendor.OpenFailure?.Reason));
+                break;
+            default:
+                // CLOSED (still recognising), COMPLETED or EXCEPTION: the door is shut; the order flow takes over.
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, $"核对小麦：{vendor.Status}", (vendor.ClosedAt ?? vendor.EndedAt)?.UtcDateTime, ct);
+                break;
+        }
+
+        async Task Again(TimeSpan delay)
+        {
+            await work.ScheduleAsync(new CheckDoorSession(session.Id), delay);
+            await work.CommitAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using CabinetOps.Server.Features.Devices;
+using CabinetOps.Server.Features.Orders;
+using CabinetOps.Server.Features.Stores;
+using CabinetOps.Server.Infrastructure.Http;
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Integrations.Xiaomai;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CabinetOps.Server.Features.DoorSessions;
+
+/// <summary>Section <c>DoorSessions</c>.</summary>
+public sealed class DoorSessionOptions
+{
+    public const string Section = "DoorSessions";
+
+    /// <summary>How long the lock stays released waiting for the customer to pull the door (5–60 s).</summary>
+    [Range(5, 60)]
+    public int UnlockWindowSeconds { get; set; } = 30;
+
+    /// <summary>Added to the unlock window before a session with no door event is checked with the vendor (§2.12 item 1).</summary>
+    public TimeSpan OpeningCheckGrace { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A session still "opened" this long after opening is checked with the vendor (§2.12 item 2).</summary>
+    public TimeSpan OpenedCheckAfter { get; set; } = TimeSpan.FromSeconds(660);
+
+    /// <summary>The vendor's "no such session" proves an open was never accepted only this long after our last attempt.</summary>
+    public TimeSpan NotFoundProvesAfter { get; set; } = TimeSpan.FromSeconds(300);
+}
+
+public sealed record PrecheckRequest(
+    [property: Required(ErrorMessage = "请提供设备编号"), RegularExpression("^[A-Za-z0-9_-]{1,50}$", ErrorMessage = "设备编号格式不正确")] string DeviceCode);
+
+public sealed record OpenSessionRequest(
+    [property: Required(ErrorMessage = "请提供设备编号"), RegularExpression("^[A-Za-z0-9_-]{1,50}$", ErrorMessage = "设备编号格式不正确")] string DeviceCode,
+    [property: Required(ErrorMessage = "请选择支付方式")] DoorPaymentMethod? PaymentMethod,
+    [property: Required(ErrorMessage = "缺少幂等键"), RegularExpression("^[A-Za-z0-9_-]{8,64}$", ErrorMessage = "幂等键为 8-64 位字母、数字、_ 或 -")] string IdempotencyKey);
+
+public sealed record DeviceSummary(string DeviceCode, string StoreCode, string StoreName, bool Online);
+
+/// <summary>One way to pay, and why it cannot be used when it cannot.</summary>
+public sealed record PaymentOption(DoorPaymentMethod Method, string Label, bool Available, string? ReasonCode, string? Reason, bool NeedsAuthorization);
+
+public sealed record UnpaidOrderView(string OrderNo, decimal TotalAmount, DateTime OrderTime);
+
+public sealed record PrecheckAnswer(bool CanOpen, string? RefusalCode, string? RefusalMessage, DeviceSummary? Device, IReadOnlyList<PaymentOption> Methods,
+    long TicketBalance, long MinTicketBalance, UnpaidOrderView? UnpaidOrder, string? ActiveSessionNo);
+
+public sealed record DoorSessionView(string SessionNo, string DeviceCode, string StoreName, DoorPaymentMethod PaymentMethod, DoorSessionStatus Status, string StatusLabel,
+    bool Active, string? FailureCode, string? FailureMessage, DateTime CreatedAt, DateTime? OpenedAt, DateTime? ClosedAt, DateTime? EndedAt);
+
+/// <summary>Durable work: resend an open whose outcome is unknown, with the same session id (§2.7.5).</summary>
+public sealed record ResendDoorOpen(long SessionId) : IExternalWork
+{
+    public string Describe() => $"向小麦重发开门指令（会话 {SessionId}）";
+}
+
+/// <summary>Durable work: ask the vendor about a session whose door events are overdue (§2.12).</summary>
+public sealed record CheckDoorSession(long SessionId) : IExternalWork
+{
+    public string Describe() => $"向小麦核对开门会话 {SessionId}";
+}
+
+/// <summary>
+/// 扫码开门 for the mini-program: precheck (DESIGN §4 step 3, our database only) and the
+/// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
+/// </summary>
+public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work, DoorSessionMoves moves, XiaomaiClient xiaomai, StoreDefaults defaults,
+    IOptions<DoorSessionOptions> options, TimeProvider clock, ILogger<DoorSessionHandlers> logger)
+{
+    public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId, ct);
+        var device = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.DeviceCode == deviceCode, ct);
+        var store = device?.StoreId is { } storeId ? await db.Stores.AsNoTracking().FirstOrDefaultAsync(s => s.Id == storeId, ct) : null;
+        var minimum = store is null ? 0 : StoreDefaults.Effective(store, await defaults.GetAsync(ct)).MinTicketBalance;
+        var summary = device is null || store is null ? null : new DeviceSummary(device.DeviceCode, store.StoreCode, store.StoreName, device.OnlineStatus);
+        var unpaid = await db.Orders.AsNoTracking()
+            .Where(o => o.UserId == customerId && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
+            .OrderBy(o => o.OrderTime).Select(o => new UnpaidOrderView(o.OrderNo, 0, o.OrderTime)).FirstOrDefaultAsync(ct);
+        var active = await db.DoorSessions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status < DoorSessionStatus.Closed)
+            .Select(s => s.SessionNo).FirstOrDefaultAsync(ct);
+
+        (string Code, string Message)? refusal = device is null ? Refusal.DeviceNotFound
+            : !device.IsEnabled || !device.VendorEnabled ? Refusal.DeviceDisabled
+            : store is null ? Refusal.DeviceUnbound
+            : !store.IsEnabled ? Refusal.StoreDisabled
+            : customer.IsBlocked ? Refusal.CustomerBlocked
+            : unpaid is not null ? Refusal.UnpaidOrder
+            : active is not null ? Refusal.CustomerActiveSession
+            : !device.OnlineStatus ? Refusal.DeviceOffline
+            : await db.DoorSessions.AnyAsync(s => s.DeviceId == device.Id && s.Status < DoorSessionStatus.Closed, ct) ? Refusal.DeviceBusy
+            : null;
+
+        var tickets = customer.TicketBalance >= minimum
+            ? new PaymentOption(DoorPaymentMethod.Tickets, "礼票", true, null, null, false)
+            : new PaymentOption(DoorPaymentMethod.Tickets, "礼票", false, "tickets-insufficient", $"礼票余额不足（至少需要 {minimum} 张）", false);
+        // Pay Score (service orders, authorisation) arrives with the WeChat Pay client; until then
+        // it is offered as unavailable, so no door ever opens without a way to charge.
+        var payScore = new PaymentOption(DoorPaymentMethod.PayScore, "微信支付分", false, "payscore-unavailable", "微信支付分暂未开通，请使用礼票", false);
+        IReadOnlyList<PaymentOption> methods = [payScore, tickets];
+        var canOpen = refusal is null && methods.Any(m => m.Available);
+        (string? code, string? message) = refusal is { } r ? (r.Code, r.Message) : canOpen ? (null, null) : ("no-payment-method", "没有可用的支付方式");
+        return new PrecheckAnswer(canOpen, code, message, summary, methods, customer.TicketBalance, minimum, unpaid, active);
+    }
+
+    /// <summary>
+    /// Opens the door once per idempotency key: the session is stored (unique per key, per active
+    /// device and per active customer) before the vendor is called with its number as the key.
+    /// </summary>
+    public async Task<Result<DoorSessionView>> OpenAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
+    {
+        if (await ExistingAsync(customerId, request, ct) is { } existing)
+            return existing;
+        var check = await PrecheckAsync(customerId, request.DeviceCode, ct);
+        if (check.RefusalCode is { } refused && refused != "no-payment-method")
+        {
+            // A parallel request with the same key may have just created the session that now makes
+            // the device busy: that is this request's session, not a refusal.
+            return await ExistingAsync(customerId, request, ct) is { } raced ? raced : Refused(refused, check.RefusalMessage!);
+        }
+        var method = check.Methods.Single(m => m.Method == request.PaymentMethod);
+        if (!method.Available)
+            return Refused(method.ReasonCode!, method.Reason!);
+
+        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.DeviceCode == request.DeviceCode, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = new DoorSession
+        {
+            SessionNo = NewSessionNo(now),
+            CustomerId = customerId,
+            DeviceId = device.Id,
+            StoreId = device.StoreId!.Value,
+            PaymentMethod = request.PaymentMethod!.Value,
+            IdempotencyKey = request.IdempotencyKey,
+            Status = DoorSessionStatus.Created,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.DoorSessions.Add(session);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race: the same key (a double tap) returns the winner's session; otherwise the
+            // device or the customer already has an active session.
+            db.Entry(session).State = EntityState.Detached;
+            if (await ExistingAsync(customerId, request, ct) is { } winner)
+                return winner;
+            return await db.DoorSessions.AnyAsync(s => s.CustomerId == customerId && s.Status < DoorSessionStatus.Closed, ct)
+                ? Refused(Refusal.CustomerActiveSession.Code, Refusal.CustomerActiveSession.Message)
+                : Refused(Refusal.DeviceBusy.Code, Refusal.DeviceBusy.Message);
+        }
+
+        db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = session.Id, From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
+        await db.SaveChangesAsync(ct);
+        if (!await SendOpenAsync(session.Id, ct))
+        {
+            await work.EnqueueAsync(new ResendDoorOpen(session.Id));
+            await work.CommitAsync(ct);
+        }
+
+        return await ViewAsync(session.Id, ct);
+    }
+
+    /// <summary>Sends (or resends) the open command of a stored session and applies the answer.</summary>
+    public async Task<bool> SendOpenAsync(long sessionId, CancellationToken ct)
+    {
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
+        if (!DoorSessionRules.IsActive(session.Status) || session.Status == DoorSessionStatus.Opened)
+            return true;
+        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.Id == session.DeviceId, ct);
+        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == session.StoreId, ct);
+        var o = options.Value;
+        var sentAt = clock.GetUtcNow().UtcDateTime;
+        await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
+        var result = await xiaomai.OpenAsync(device.DeviceCode,
+            new XiaomaiOpenRequest(session.SessionNo, CustomerRef(session.CustomerId), 1, o.UnlockWindowSeconds, $"store={store.StoreCode}"), ct);
+        if (result.Ok)
+        {
+            var accepted = result.Data!;
+            await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁", accepted.RequestedAt?.UtcDateTime, ct);
+            await work.ScheduleAsync(new CheckDoorSession(sessionId), TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
+            await work.CommitAsync(ct);
+            return true;
+        }
+
+        if (result.OutcomeUnknown)
+        {
+            // Accepted or not, we cannot tell: keep the session opening and resend the identical
+            // command on the retry schedule until a 200 or a 4xx settles it (never a new session id).
+            logger.LogWarning("Open of door session {SessionId} has an unknown outcome ({Code}); resending", sessionId, result.ErrorCode);
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, "开门结果未知，正在向小麦确认", null, ct);
+            return false;
+        }
+
+        await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, OpenRefusalMessage(result.ErrorCode!));
+        return true;
+    }
+
+    public async Task<Result<DoorSessionView>> GetAsync(int customerId, string sessionNo, CancellationToken ct)
+    {
+        var id = await db.DoorSessions.AsNoTracking().Where(s => s.SessionNo == sessionNo && s.CustomerId == customerId).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
+        return id is null ? Problem.NotFound("开门会话") : await ViewAsync(id.Value, ct);
+    }
+
+    /// <summary>The opaque customer reference the vendor echoes (never a phone number or openid, §2.3).</summary>
+    public static string CustomerRef(int customerId) => $"u_{customerId}";
+
+    private async Task<DoorSessionView?> ExistingAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
+    {
+        var existing = await db.DoorSessions.AsNoTracking().Where(s => s.CustomerId == customerId && s.IdempotencyKey == request.IdempotencyKey)
+            .Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
+        return existing is null ? null : await ViewAsync(existing.Value, ct);
+    }
+
+    private async Task<DoorSessionView> ViewAsync(long id, CancellationToken ct) =>
+        await (from s in db.DoorSessions.AsNoTracking()
+               join d in db.Devices on s.DeviceId equals d.Id
+               join st in db.Stores on s.StoreId equals st.Id
+               where s.Id == id
+               select new { s, d.DeviceCode, st.StoreName }).SingleAsync(ct) is var r
+            ? new DoorSessionView(r.s.SessionNo, r.DeviceCode, r.StoreName, r.s.PaymentMethod, r.s.Status, r.s.Status.Label(), DoorSessionRules.IsActive(r.s.Status),
+                r.s.FailureCode, r.s.FailureMessage, r.s.CreatedAt, r.s.OpenedAt, r.s.ClosedAt, r.s.EndedAt)
+            : throw new InvalidOperationException();
+
+    /// <summary>DS + Beijing time + 6 random characters: readable in support calls, unique by the index.</summary>
+    private static string NewSessionNo(DateTime utc) =>
+        "DS" + Infrastructure.Time.ShanghaiTime.FromUtc(utc).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)
+        + RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 6);
+
+    private static string OpenRefusalMessage(string code) => code switch
+    {
+        "DEVICE_OFFLINE" => "设备离线，请稍后再试或更换柜子",
+        "DEVICE_BUSY" => "柜子正在被使用，请稍候",
+        "DEVICE_DISABLED" or "DEVICE_NOT_BOUND" or "DEVICE_NOT_FOUND" => "柜子暂停服务，请更换柜子",
+        _ => "开门失败，请稍后重试",
+    };
+
+    private static Problem Refused(string code, string message) => new(code, message, code switch
+    {
+        "device-not-found" => StatusCodes.Status404NotFound,
+        "customer-blocked" => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status409Conflict,
+    });
+
+    /// <summary>Precheck refusals: a stable code and the Chinese message the customer reads.</summary>
+    private static class Refusal
+    {
+        public static readonly (string Code, string Message) DeviceNotFound = ("device-not-found", "找不到该柜子，请重新扫码");
+        public static readonly (string Code, string Message) DeviceDisabled = ("device-disabled", "该柜子暂停服务");
+        public static readonly (string Code, string Message) DeviceUnbound = ("device-unbound", "该柜子尚未投入使用");
+        public static readonly (string Code, string Message) StoreDisabled = ("store-disabled", "该门店暂停营业");
+        public static readonly (string Code, string Message) DeviceOffline = ("device-offline", "柜子离线，请稍后再试或更换柜子");
+        public static readonly (string Code, string Message) DeviceBusy = ("device-busy", "柜子正在被其他顾客使用，请稍候");
+        public static readonly (string Code, string Message) CustomerBlocked = ("customer-blocked", "您的账号暂时无法使用，请联系门店");
+        public static readonly (string Code, string Message) UnpaidOrder = ("unpaid-order", "您有未支付的订单，请先完成支付");
+        public static readonly (string Code, string Message) CustomerActiveSession = ("customer-active-session", "您有正在进行的购物，请先关门结算");
+    }
+}

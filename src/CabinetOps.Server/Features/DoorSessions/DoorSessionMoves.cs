@@ -1,0 +1,52 @@
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CabinetOps.Server.Features.DoorSessions;
+
+/// <summary>
+/// Moves a session between states. The open request and the vendor's door events race each other
+/// (an event may arrive before the open call has answered), so every move is a conditional UPDATE
+/// on the state it starts from, recorded with its cause in <c>door_session_transitions</c>.
+/// </summary>
+public sealed class DoorSessionMoves(CabinetOpsDbContext db, TimeProvider clock, ILogger<DoorSessionMoves> logger)
+{
+    /// <summary>Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.</summary>
+    public async Task<bool> MoveAsync(long sessionId, DoorSessionStatus to, string cause, DateTime? at, CancellationToken ct, string? failureCode = null,
+        string? failureMessage = null)
+    {
+        var when = at ?? clock.GetUtcNow().UtcDateTime;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var from = await db.DoorSessions.Where(s => s.Id == sessionId).Select(s => s.Status).SingleAsync(ct);
+            if (from == to || !DoorSessionRules.CanMove(from, to))
+                return false;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var moved = await db.DoorSessions.Where(s => s.Id == sessionId && s.Status == from).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, to)
+                .SetProperty(s => s.UpdatedAt, now)
+                .SetProperty(s => s.OpenedAt, s => to == DoorSessionStatus.Opened && s.OpenedAt == null ? when : s.OpenedAt)
+                .SetProperty(s => s.ClosedAt, s => to == DoorSessionStatus.Closed && s.ClosedAt == null ? when : s.ClosedAt)
+                .SetProperty(s => s.EndedAt, s => DoorSessionRules.IsTerminal(to) ? when : s.EndedAt)
+                .SetProperty(s => s.FailureCode, s => failureCode ?? s.FailureCode)
+                .SetProperty(s => s.FailureMessage, s => failureMessage ?? s.FailureMessage), ct);
+            if (moved == 1)
+            {
+                db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = sessionId, From = from, To = to, At = now, Cause = Truncate(cause) });
+                await db.SaveChangesAsync(ct);
+                logger.LogInformation("Door session {SessionId} {From} → {To}: {Cause}", sessionId, from, to, cause);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Records vendor facts that do not depend on the state (first value wins).</summary>
+    public Task RecordVendorFactsAsync(long sessionId, string? wheatOrderNo, DateTime? unlockExpiresAt, int? sessionSeq, CancellationToken ct) =>
+        db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.WheatOrderNo, s => s.WheatOrderNo ?? wheatOrderNo)
+            .SetProperty(s => s.UnlockExpiresAt, s => s.UnlockExpiresAt ?? unlockExpiresAt)
+            .SetProperty(s => s.LastSessionSeq, s => sessionSeq != null && sessionSeq > s.LastSessionSeq ? sessionSeq.Value : s.LastSessionSeq), ct);
+
+    private static string Truncate(string s) => s.Length > 200 ? s[..200] : s;
+}

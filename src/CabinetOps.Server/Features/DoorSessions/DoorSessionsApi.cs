@@ -1,0 +1,25 @@
+using CabinetOps.Server.Features.Customers;
+using CabinetOps.Server.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CabinetOps.Server.Features.DoorSessions;
+
+public static class DoorSessionsApi
+{
+    public static IEndpointRouteBuilder MapDoorSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/mp").WithTags("Mini-program").RequireAuthorization(CustomerAuthApi.CustomerPolicy);
+        g.MapPost("/precheck", (PrecheckRequest body, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
+                h.PrecheckAsync(CustomerBearerHandler.CustomerId(http.User), body.DeviceCode, ct))
+            .RequireRateLimit("mp-precheck", o => o.PrecheckPerMinute)
+            .WithSummary("开门前检查：设备、顾客、未支付订单、可用的支付方式（拒绝时给出 code 与中文原因）");
+        g.MapPost("/sessions", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (OpenSessionRequest body, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
+                (await h.OpenAsync(CustomerBearerHandler.CustomerId(http.User), body, ct)).ToHttp())
+            .RequireRateLimit("mp-open", o => o.OpenPerMinute)
+            .WithSummary("开门（幂等：同一 idempotencyKey 只开一次门，返回同一会话）");
+        g.MapGet("/sessions/{sessionNo}", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (string sessionNo, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
+                (await h.GetAsync(CustomerBearerHandler.CustomerId(http.User), sessionNo, ct)).ToHttp())
+            .WithSummary("开门会话的当前状态（小程序轮询）");
+        return app;
+    }
+}
