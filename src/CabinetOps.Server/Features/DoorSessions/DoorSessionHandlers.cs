@@ -49,6 +49,10 @@ public sealed record UnpaidOrderView(string OrderNo, decimal TotalAmount, DateTi
 public sealed record PrecheckAnswer(bool CanOpen, string? RefusalCode, string? RefusalMessage, DeviceSummary? Device, IReadOnlyList<PaymentOption> Methods,
     long TicketBalance, long MinTicketBalance, UnpaidOrderView? UnpaidOrder, string? ActiveSessionNo);
 
+public sealed record CabinetView(string DeviceCode, bool Available, string StateLabel);
+
+public sealed record StoreCabinetsView(string StoreCode, string StoreName, string? Address, IReadOnlyList<CabinetView> Cabinets);
+
 public sealed record DoorSessionView(string SessionNo, string DeviceCode, string StoreName, DoorPaymentMethod PaymentMethod, DoorSessionStatus Status, string StatusLabel,
     bool Active, string? FailureCode, string? FailureMessage, DateTime CreatedAt, DateTime? OpenedAt, DateTime? ClosedAt, DateTime? EndedAt);
 
@@ -202,6 +206,25 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
 
         await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, OpenRefusalMessage(result.ErrorCode!));
         return true;
+    }
+
+    /// <summary>A store QR code lists its cabinets with whether each can be used now (DESIGN §4 step 1).</summary>
+    public async Task<Result<StoreCabinetsView>> StoreCabinetsAsync(string storeCode, CancellationToken ct)
+    {
+        var store = await db.Stores.AsNoTracking().FirstOrDefaultAsync(s => s.StoreCode == storeCode, ct);
+        if (store is null)
+            return new Problem("store-not-found", "找不到该门店，请重新扫码", StatusCodes.Status404NotFound);
+        var cabinets = await db.Devices.AsNoTracking().Where(d => d.StoreId == store.Id).OrderBy(d => d.DeviceCode)
+            .Select(d => new
+            {
+                d.DeviceCode,
+                Usable = d.IsEnabled && d.VendorEnabled,
+                d.OnlineStatus,
+                Busy = db.DoorSessions.Any(s => s.DeviceId == d.Id && s.Status < DoorSessionStatus.Closed),
+            }).ToListAsync(ct);
+        return new StoreCabinetsView(store.StoreCode, store.StoreName, store.Address, cabinets.Select(c => new CabinetView(c.DeviceCode,
+            store.IsEnabled && c.Usable && c.OnlineStatus && !c.Busy,
+            !store.IsEnabled || !c.Usable ? "暂停服务" : !c.OnlineStatus ? "离线" : c.Busy ? "使用中" : "可使用")).ToList());
     }
 
     public async Task<Result<DoorSessionView>> GetAsync(int customerId, string sessionNo, CancellationToken ct)

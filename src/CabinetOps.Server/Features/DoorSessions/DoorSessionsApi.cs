@@ -13,6 +13,9 @@ public static class DoorSessionsApi
                 h.PrecheckAsync(CustomerBearerHandler.CustomerId(http.User), body.DeviceCode, ct))
             .RequireRateLimit("mp-precheck", o => o.PrecheckPerMinute)
             .WithSummary("开门前检查：设备、顾客、未支付订单、可用的支付方式（拒绝时给出 code 与中文原因）");
+        g.MapGet("/stores/{storeCode}/cabinets", async Task<Results<Ok<StoreCabinetsView>, ProblemHttpResult>> (string storeCode, DoorSessionHandlers h, CancellationToken ct) =>
+                (await h.StoreCabinetsAsync(storeCode, ct)).ToHttp())
+            .WithSummary("门店码：列出门店的柜子及能否使用");
         g.MapPost("/sessions", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (OpenSessionRequest body, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
                 (await h.OpenAsync(CustomerBearerHandler.CustomerId(http.User), body, ct)).ToHttp())
             .RequireRateLimit("mp-open", o => o.OpenPerMinute)

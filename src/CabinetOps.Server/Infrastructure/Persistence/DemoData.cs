@@ -58,9 +58,10 @@ public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> 
             db.Devices.Add(new Device { DeviceCode = code, StoreId = store.Id, OnlineStatus = true, QrCode = urls.Device(code), CreatedAt = now, LastSeenAt = now, BoundAt = now });
         }
 
+        var demoCustomers = new List<Customer>();
         foreach (var (alias, openId, phone) in WechatSimulator.DemoCustomers)
         {
-            db.Customers.Add(new Customer
+            demoCustomers.Add(new Customer
             {
                 OpenId = openId,
                 Username = alias,
@@ -71,6 +72,8 @@ public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> 
                 CreateTime = now,
             });
         }
+
+        db.Customers.AddRange(demoCustomers);
 
         var franchiseStores = stores.Where(s => s.StoreProperty == StoreProperty.Franchise).Take(2).Select(s => s.Id).ToList();
         foreach (var (userName, displayName, role) in Accounts)
@@ -90,5 +93,18 @@ public sealed class DemoData(CabinetOpsDbContext db, IPasswordHasher<AdminUser> 
         }
 
         await db.SaveChangesAsync(ct);
+
+        // 顾客一 can shop with tickets at once; the others show the "not enough tickets" path.
+        var first = demoCustomers[0];
+        first.TicketBalance = DemoTickets;
+        db.TicketLedger.Add(new Features.Tickets.TicketLedgerEntry
+        {
+            CustomerId = first.Id, Kind = Features.Tickets.TicketEntryKind.Grant, Amount = DemoTickets, BalanceAfter = DemoTickets,
+            Reason = "演示数据：初始礼票", OperatorName = "系统", CreatedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>Tickets 顾客一 starts with (10 CNY).</summary>
+    public const long DemoTickets = 5000;
 }

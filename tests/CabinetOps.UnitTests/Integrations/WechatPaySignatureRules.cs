@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using CabinetOps.Server.Integrations.WechatPay;
+
+namespace CabinetOps.UnitTests.Integrations;
+
+/// <summary>
+/// Vectors made by Vectors/wechatpay/make-vectors.sh with openssl and Python's cryptography
+/// package, outside our code (wechatpay-v3.md §2.5, §3, §6.3).
+/// </summary>
+public sealed class WechatPaySignatureRules
+{
+    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Integrations", "Vectors", "wechatpay");
+
+    private static string Read(string file) => File.ReadAllText(Path.Combine(Dir, file)).Trim();
+
+    private static RSA PrivateKey() => WechatPaySignature.ImportPem(Read("test_merchant_key.pem"));
+
+    private static RSA PublicKey() => WechatPaySignature.ImportPem(Read("test_merchant_pub.pem"));
+
+    [Fact]
+    public void SignaturesMatchOpenssl()
+    {
+        using var key = PrivateKey();
+        Assert.Equal(Read("get.sig"), WechatPaySignature.Sign(key,
+            WechatPaySignature.StringToSign("GET", "/v3/refund/domestic/refunds/123123123123", "1554208460", "593BEC0C930BF1AFEB40B4A08C8FB242", "")));
+        Assert.Equal(Read("post.sig"), WechatPaySignature.Sign(key,
+            WechatPaySignature.StringToSign("post", "/v3/payscore/serviceorder", "1795500000", "n8Kq2LxV7pZr4TbY9mWc3FdH6sJe1AuG",
+                """{"out_order_no":"DS20261124140000A7K2","service_id":"500001"}""")));
+    }
+
+    [Fact]
+    public void NotificationSignatureVerifiesAndAnyChangeOrTheProbeFails()
+    {
+        using var key = PublicKey();
+        const string body = """{"id":"EV-2026112414000001","event_type":"PAYSCORE.USER_OPEN_SERVICE"}""";
+        var signature = Read("notify.sig");
+        Assert.True(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body), signature));
+        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500006", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body), signature));
+        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body + " "), signature));
+        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body),
+            WechatPaySignature.ProbePrefix + signature));
+        Assert.False(WechatPaySignature.Verify(key, "x", "not base64!"));
+    }
+
+    [Fact]
+    public void ResourceDecryptsWithTheApiV3KeyAndATamperedOneDoesNot()
+    {
+        var sealedText = Read("resource.b64");
+        var plain = WechatPaySignature.DecryptResource("0123456789abcdefABCDEF0123456789", "5K8264ILTKCH", "payscore", sealedText);
+        Assert.Contains("\"user_service_status\":\"USER_OPEN_SERVICE\"", plain);
+        Assert.ThrowsAny<CryptographicException>(() => WechatPaySignature.DecryptResource("0123456789abcdefABCDEF0123456789", "5K8264ILTKCH", "transaction", sealedText));
+        Assert.ThrowsAny<CryptographicException>(() => WechatPaySignature.DecryptResource("0123456789abcdefABCDEF012345678X", "5K8264ILTKCH", "payscore", sealedText));
+    }
+
+    [Fact]
+    public void AuthorizationHeaderHasTheSchemeAndFiveQuotedPairs()
+    {
+        var header = WechatPaySignature.Authorization("1900007291", "593BEC0C930BF1AFEB40B4A08C8FB242", "1554208460", "408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB", "c2ln");
+        Assert.Equal("WECHATPAY2-SHA256-RSA2048 mchid=\"1900007291\",nonce_str=\"593BEC0C930BF1AFEB40B4A08C8FB242\",timestamp=\"1554208460\","
+            + "serial_no=\"408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB\",signature=\"c2ln\"", header);
+        Assert.Matches("^[0-9a-zA-Z]{32}$", WechatPaySignature.NewNonce());
+    }
+}
