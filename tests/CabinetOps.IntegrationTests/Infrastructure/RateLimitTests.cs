@@ -14,6 +14,7 @@ public abstract class RateLimitTests(AppFixture app)
         ["RateLimits:StaffSignInPerMinute"] = "3",
         ["RateLimits:CustomerLoginPerMinute"] = "3",
         ["RateLimits:PhoneBindingPerMinute"] = "2",
+        ["RateLimits:PrecheckPerMinute"] = "3",
     };
 
     private TestHost Host => app.Host;
@@ -33,6 +34,18 @@ public abstract class RateLimitTests(AppFixture app)
             var problem = await HttpSurfaceTests.AssertProblemAsync(again, HttpStatusCode.TooManyRequests);
             Assert.Equal("登录尝试过于频繁，请稍后再试", problem.GetProperty("title").GetString());
         }
+    }
+
+    [Fact]
+    public async Task PrecheckIsLimitedPerCustomer()
+    {
+        // One login only: customer logins are limited to three a minute in this fixture too.
+        var (client, _) = await Host.CustomerClientAsync("precheck-limit-" + Guid.NewGuid());
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            statuses.Add((await client.PostAsJsonAsync("/api/mp/precheck", new { deviceCode = "SZ001-D01" })).StatusCode);
+        if (statuses.Take(3).All(s => s == HttpStatusCode.OK))
+            Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
     }
 
     [Fact]

@@ -263,6 +263,21 @@ public abstract class DoorSessionTests(AppFixture app)
         }
     }
 
+    [Fact]
+    public async Task StoreCodeListsItsCabinetsWithTheirState()
+    {
+        var (client, _) = await CustomerAsync();
+        var busy = await NewDeviceAsync("GZ001");
+        var no = (await (await OpenAsync(client, busy)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
+        var store = await client.GetFromJsonAsync<JsonElement>("/api/mp/stores/GZ001/cabinets");
+        Assert.Equal("广州天河运动馆", store.GetProperty("storeName").GetString());
+        var cabinets = store.GetProperty("cabinets").EnumerateArray().ToDictionary(c => c.GetProperty("deviceCode").GetString()!, c => c.GetProperty("stateLabel").GetString());
+        Assert.Equal("使用中", cabinets[busy]);
+        Assert.Contains("GZ001-D02", cabinets.Keys);
+        await HttpSurfaceTests.AssertProblemAsync(await client.GetAsync("/api/mp/stores/NOPE99/cabinets"), HttpStatusCode.NotFound);
+        await WaitForStatusAsync(client, no, "Opened");
+    }
+
     [Theory]
     [InlineData("{\"deviceCode\":\"SZ001-D01\",\"paymentMethod\":\"Tickets\",\"idempotencyKey\":\"short\"}", "IdempotencyKey")]
     [InlineData("{\"deviceCode\":\"SZ001-D01\",\"idempotencyKey\":\"abcdefgh12\"}", "PaymentMethod")]
