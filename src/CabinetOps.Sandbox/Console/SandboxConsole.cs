@@ -27,7 +27,8 @@ public static class SandboxConsole
                 </head><body><h1>沙箱控制台</h1>
                 <p>模拟外部系统（微信登录、小麦、ERP）。时间均为北京时间。这些接口只在 <code>Sandbox:Enabled=true</code>（内置默认环境）时存在。</p>
                 """);
-            html.Append("<h2>模拟顾客</h2><table><tr><th>顾客</th><th>openid</th><th>手机号</th></tr>");
+            html.Append(CustomerPanel.Render());
+            html.Append("<h2>演示顾客</h2><table><tr><th>顾客</th><th>openid</th><th>手机号</th></tr>");
             foreach (var c in WechatSimulator.DemoCustomers)
                 html.Append($"<tr><td>{Enc(c.Alias)}</td><td><code>{Enc(c.OpenId)}</code></td><td>{Enc(c.Phone)}</td></tr>");
             html.Append("""
