@@ -1,0 +1,31 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CabinetOps.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class SandboxCustomerTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task SimulatedCustomerScansOpensWithTicketsAndClosingTheDoorClosesTheSession()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(app.Host.Url + "/sandbox");
+        await page.GetByLabel("顾客").SelectOptionAsync(new SelectOptionValue { Label = "顾客一（13800000001）" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(page.Locator("#mc-who")).ToContainTextAsync("已登录");
+
+        await page.GetByLabel("柜子编号").FillAsync("SZ002-D02");
+        await page.GetByRole(AriaRole.Button, new() { Name = "扫码", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#mc-check")).ToContainTextAsync("可以开门");
+        await Expect(page.Locator("#mc-check")).ToContainTextAsync("礼票可用");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "用礼票开门" }).ClickAsync();
+        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已打开，请取商品");
+        await Expect(page.Locator("#mc-door")).ToHaveTextAsync("已打开");
+
+        await page.Locator("#mc-close").ClickAsync();
+        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已关闭，正在结算");
+        await Expect(page.Locator("#mc-door")).ToHaveTextAsync("已关闭上锁");
+    }
+}
