@@ -8,8 +8,13 @@
 // project.private.config.json; a real phone needs an HTTPS domain configured in the mp console.
 const config = {
   baseUrl: 'http://127.0.0.1:5080',
-  // Door-session / order status polling (later pages); tests set 0 (unit) or 20 (E2E).
-  pollIntervalMs: 2000,
+  // Door-session status polling (pages/session): the first wait between two polls, grown by
+  // pollBackoff while nothing changes up to pollMaxIntervalMs, and back to the first wait after a
+  // change (the next move often follows quickly: the door is pulled about 1 s after it unlocks,
+  // while the customer may shop for minutes). Tests set 0 (unit) or 20 (E2E).
+  pollIntervalMs: 1000,
+  pollMaxIntervalMs: 5000,
+  pollBackoff: 1.5,
   // Per-request timeout for wx.request; WeChat's own default (60 s) is far too long for a
   // customer standing in front of a cabinet.
   requestTimeoutMs: 15000,

@@ -12,10 +12,30 @@ function createFakeWx(route) {
     loginCodes: [], // queue; falls back to 'code-N'
     loginCalls: 0,
     scanResult: null, // {result} for success, {errMsg} for fail
+    navigations: [], // [{type: 'navigateTo' | 'redirectTo' | 'navigateBack' | 'switchTab', url?}]
+    canGoBack: true, // false: navigateBack fails, as on a page opened straight from a QR code
     route: route || (() => ({ statusCode: 404, header: {}, data: '' })),
   }
 
   const later = (fn) => Promise.resolve().then(fn)
+
+  // Navigation only records what the page asked for; the test renders the next page itself.
+  // nextNavigation() resolves at the next call, so a test waits for it instead of sleeping.
+  let navWaiters = []
+  const navigate = (nav) => {
+    state.navigations.push(nav)
+    const waiters = navWaiters
+    navWaiters = []
+    waiters.forEach((resolve) => resolve(nav))
+  }
+  const nextNavigation = (ms = 3000) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timeout waiting for a navigation')), ms)
+      navWaiters.push((nav) => {
+        clearTimeout(t)
+        resolve(nav)
+      })
+    })
 
   const api = {
     request(opts) {
@@ -38,6 +58,27 @@ function createFakeWx(route) {
       later(() => {
         if (r.result !== undefined) opts.success && opts.success({ result: r.result, scanType: 'QR_CODE' })
         else opts.fail && opts.fail({ errMsg: r.errMsg })
+      })
+    },
+    navigateTo(opts) {
+      navigate({ type: 'navigateTo', url: opts.url })
+      later(() => opts.success && opts.success({ errMsg: 'navigateTo:ok' }))
+    },
+    redirectTo(opts) {
+      navigate({ type: 'redirectTo', url: opts.url })
+      later(() => opts.success && opts.success({ errMsg: 'redirectTo:ok' }))
+    },
+    switchTab(opts) {
+      navigate({ type: 'switchTab', url: opts.url })
+      later(() => opts.success && opts.success({ errMsg: 'switchTab:ok' }))
+    },
+    navigateBack(opts) {
+      navigate({ type: 'navigateBack', delta: (opts && opts.delta) || 1 })
+      // Decided now, not when the callback runs, so a test can change canGoBack right after.
+      const ok = state.canGoBack
+      later(() => {
+        if (ok) opts && opts.success && opts.success({ errMsg: 'navigateBack:ok' })
+        else opts && opts.fail && opts.fail({ errMsg: 'navigateBack:fail cannot navigate back at first page.' })
       })
     },
     showToast(opts) {
@@ -63,10 +104,12 @@ function createFakeWx(route) {
     state.loginCalls = 0
     state.scanResult = null
     state.scanOptions = null
+    state.navigations.length = 0
+    state.canGoBack = true
     if (newRoute) state.route = newRoute
   }
 
-  return { api, state, storage, reset }
+  return { api, state, storage, reset, nextNavigation }
 }
 
 // Shorthands for route() results.

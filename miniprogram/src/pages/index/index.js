@@ -1,7 +1,13 @@
 // 首页: entry by cabinet/store QR code. Written with Component() rather than Page() so
 // miniprogram-simulate can load it (its issues #7, #79); WeChat runs a Component page the same
 // way and calls the page lifecycles (onLoad …) from `methods`.
+//
+// A scanned code (query.q when WeChat opened us from the code, or the 扫码开门 button) leads to
+// the device page (/d/{deviceCode}) or the store page (/s/{storeCode}). The last entry stays on
+// this page with a 继续 button, so coming back (or a navigation that failed) is not a dead end.
 const qrcode = require('../../utils/qrcode')
+const scan = require('../../utils/scan')
+const nav = require('../../utils/nav')
 
 const MSG_UNKNOWN_QR = '无法识别的二维码'
 const MSG_SCAN_FAILED = '扫码失败，请重试'
@@ -40,25 +46,17 @@ Component({
     onScan() {
       if (this.data.scanning) return Promise.resolve()
       this.setData({ scanning: true })
-      return new Promise((resolve) => {
-        wx.scanCode({
-          onlyFromCamera: true,
-          scanType: ['qrCode'],
-          success: (res) => resolve({ ok: true, result: res && res.result }),
-          fail: (err) => resolve({ ok: false, errMsg: (err && err.errMsg) || '' }),
-        })
-      }).then((r) => {
+      return scan.scanQr().then((r) => {
         this.setData({ scanning: false })
         if (r.ok) {
           this.applyEntry(qrcode.parseEntryUrl(r.result))
-        } else if (!/cancel/i.test(r.errMsg)) {
+        } else if (!r.cancelled) {
           // Cancelling the camera is the user's choice, not an error worth a toast.
           toast(MSG_SCAN_FAILED)
         }
       })
     },
 
-    // Device and store flows come in later issues; for now show and keep what was scanned.
     applyEntry(entry) {
       if (!entry) {
         toast(MSG_UNKNOWN_QR)
@@ -70,6 +68,13 @@ Component({
         entryCode: entry.code,
         entryText: LABELS[entry.type] + '：' + entry.code,
       })
+      this.openEntry()
+    },
+
+    // navigateTo (not redirectTo): this is a tab page, and 返回 on the device page comes back here.
+    openEntry() {
+      if (!this.data.entryCode) return
+      wx.navigateTo({ url: nav.entryPage({ type: this.data.entryType, code: this.data.entryCode }) })
     },
   },
 })

@@ -82,9 +82,10 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
         var store = device?.StoreId is { } storeId ? await db.Stores.AsNoTracking().FirstOrDefaultAsync(s => s.Id == storeId, ct) : null;
         var minimum = store is null ? 0 : StoreDefaults.Effective(store, await defaults.GetAsync(ct)).MinTicketBalance;
         var summary = device is null || store is null ? null : new DeviceSummary(device.DeviceCode, store.StoreCode, store.StoreName, device.OnlineStatus);
-        var unpaid = await db.Orders.AsNoTracking()
+        var unpaidOrder = await db.Orders.AsNoTracking()
             .Where(o => o.UserId == customerId && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
-            .OrderBy(o => o.OrderTime).Select(o => new UnpaidOrderView(o.OrderNo, 0, o.OrderTime)).FirstOrDefaultAsync(ct);
+            .OrderBy(o => o.OrderTime).Select(o => new { o.OrderNo, o.TotalAmount, o.OrderTime }).FirstOrDefaultAsync(ct);
+        var unpaid = unpaidOrder is null ? null : new UnpaidOrderView(unpaidOrder.OrderNo, unpaidOrder.TotalAmount.ToYuan(), unpaidOrder.OrderTime);
         var active = await db.DoorSessions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status < DoorSessionStatus.Closed)
             .Select(s => s.SessionNo).FirstOrDefaultAsync(ct);
 

@@ -181,7 +181,7 @@ public abstract class DoorSessionTests(AppFixture app)
         });
         var withUnpaid = await PrecheckAsync(unpaid, device);
         Assert.Equal("unpaid-order", withUnpaid.GetProperty("refusalCode").GetString());
-        Assert.NotEqual(JsonValueKind.Null, withUnpaid.GetProperty("unpaidOrder").ValueKind);
+        Assert.Equal(3.50m, withUnpaid.GetProperty("unpaidOrder").GetProperty("totalAmount").GetDecimal());
 
         (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/block", new { blocked = true, reason = "测试拉黑" })).EnsureSuccessStatusCode();
         Assert.Equal("customer-blocked", await RefusalAsync(client, await NewDeviceAsync()));

@@ -1,0 +1,42 @@
+// Page addresses and the few navigations several pages share. Codes go through
+// encodeURIComponent although our codes are [A-Za-z0-9_-]: a page may be opened from a link we
+// did not print, and a stray '&' must not add a query field.
+const HOME = '/pages/index/index'
+
+function devicePage(deviceCode) {
+  return '/pages/device/device?deviceCode=' + encodeURIComponent(deviceCode)
+}
+
+function storePage(storeCode) {
+  return '/pages/store/store?storeCode=' + encodeURIComponent(storeCode)
+}
+
+function sessionPage(sessionNo) {
+  return '/pages/session/session?sessionNo=' + encodeURIComponent(sessionNo)
+}
+
+// entry = qrcode.parseEntryUrl(...) result: { type: 'device' | 'store', code }.
+function entryPage(entry) {
+  return entry.type === 'store' ? storePage(entry.code) : devicePage(entry.code)
+}
+
+// The home page is a tab: only switchTab reaches it (navigateTo/redirectTo fail on tab pages).
+function goHome() {
+  wx.switchTab({ url: HOME })
+}
+
+// A page opened straight from a QR code or a share has nothing to go back to; navigateBack
+// then fails and the customer would be stuck, so fall back to the home tab.
+function goBack() {
+  wx.navigateBack({ delta: 1, fail: goHome })
+}
+
+module.exports = {
+  HOME: HOME,
+  devicePage: devicePage,
+  storePage: storePage,
+  sessionPage: sessionPage,
+  entryPage: entryPage,
+  goHome: goHome,
+  goBack: goBack,
+}

@@ -1,0 +1,177 @@
+// E2E: 扫码开门 with the REAL page code over real HTTP — home page with the cabinet's QR link →
+// device page (precheck) → 开门 with tickets → session page, which follows the door by itself:
+// 门已打开，请取商品 once the cabinet reports the door pulled, 门已关闭，正在结算 after the sandbox
+// closes it. With E2E_BASE_URL set (e.g. the embedded default server, http://127.0.0.1:5080) it
+// runs against that server, its Xiaomai simulator and the demo customer 顾客一; without it, against
+// the contract stub in tests/support/stub-server.js. Only wx.login / navigation / toasts /
+// storage are faked; wx.request is the node:http bridge with WeChat's semantics.
+//
+// Each run leaves the cabinet free again (the door closed), so it can run repeatedly; if a run
+// fails with the door still open, afterAll closes it so the next run is not refused.
+const { loadPage, renderPage, text } = require('../support/pages') // sets global.wx stubs
+const { createFakeWx } = require('../support/fake-wx')
+const { waitForData } = require('../support/wait')
+const bridge = require('../support/http-bridge')
+const { startStubServer, openIdFor } = require('../support/stub-server')
+const config = require('../../src/config')
+const session = require('../../src/services/session')
+
+const DEVICE = 'SZ001-D02'
+const QR_LINK = 'https://cab.example.com/d/' + DEVICE
+const CUSTOMER_OPENID = openIdFor('demo-customer-1') // 顾客一: 5000 tickets, store minimum 500
+// The real simulator pulls the door about 1 s after the open; the push then has to reach the
+// server. Generous deadlines: they only matter when something is broken.
+const DOOR_MS = 10000
+
+const fake = createFakeWx()
+Object.assign(global.wx, fake.api, { request: bridge.request })
+const indexId = loadPage('pages/index/index')
+const deviceId = loadPage('pages/device/device')
+const sessionId = loadPage('pages/session/session')
+const storeId = loadPage('pages/store/store')
+
+let server = null
+let baseUrl
+let doorMayBeOpen = false
+let sessionPage = null
+
+// '/pages/device/device?deviceCode=SZ001-D02' → { deviceCode: 'SZ001-D02' }, as WeChat passes
+// a navigateTo query to the next page's onLoad.
+function queryOf(url) {
+  const m = /\?(.*)$/.exec(url)
+  const query = {}
+  if (!m) return query
+  m[1].split('&').forEach((pair) => {
+    const i = pair.indexOf('=')
+    query[decodeURIComponent(pair.slice(0, i))] = decodeURIComponent(pair.slice(i + 1))
+  })
+  return query
+}
+
+const closeDoor = () => bridge.postJson(baseUrl, '/sandbox/xiaomai/devices/' + DEVICE + '/close', {})
+
+beforeAll(async () => {
+  if (process.env.E2E_BASE_URL) {
+    baseUrl = process.env.E2E_BASE_URL.replace(/\/+$/, '')
+  } else {
+    server = await startStubServer()
+    baseUrl = server.baseUrl
+  }
+  config.baseUrl = baseUrl
+  // Fast polls, and a low ceiling so the back-off never outwaits the door.
+  config.pollIntervalMs = 20
+  config.pollMaxIntervalMs = 200
+})
+
+afterAll(async () => {
+  if (sessionPage) sessionPage.instance.onUnload()
+  // A failed run must not leave 顾客一 with an open door (the next precheck would refuse with
+  // customer-active-session). 409 = no open door = nothing to do.
+  if (doorMayBeOpen) await closeDoor().catch(() => {})
+  if (server) await server.close()
+})
+
+beforeEach(() => {
+  fake.reset()
+  global.wx.request = bridge.request
+})
+
+const toastTitles = () => fake.state.toasts.map((t) => t.title)
+
+async function logIn() {
+  const login = await bridge.postJson(baseUrl, '/sandbox/wechat/login-codes', { openid: CUSTOMER_OPENID })
+  expect(login.status).toBe(200)
+  fake.state.loginCodes.push(login.body.code)
+}
+
+describe('scan to open E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : 'stub server') + ')', () => {
+  test('QR link → precheck → 开门 with tickets → door opened → sandbox closes it → 门已关闭，正在结算', async () => {
+    await logIn()
+
+    // 1. WeChat opens the home page with the scanned link in q.
+    const index = renderPage(indexId)
+    const toDevice = fake.nextNavigation()
+    await index.instance.onLoad({ q: encodeURIComponent(QR_LINK), scancode_time: String(Math.floor(Date.now() / 1000)) })
+    const deviceNav = await toDevice
+    expect(deviceNav).toEqual({ type: 'navigateTo', url: '/pages/device/device?deviceCode=' + DEVICE })
+
+    // 2. The device page logs in (sandbox code) and prechecks: tickets can be used here.
+    const device = renderPage(deviceId)
+    await device.instance.onLoad(queryOf(deviceNav.url))
+    expect(fake.state.loginCalls).toBe(1)
+    expect(session.getToken()).not.toBe('')
+    const d = device.instance.data
+    // The refusal code in the message says at once why a leftover state blocks the run.
+    expect({ canOpen: d.canOpen, refusalCode: d.refusalCode }).toEqual({ canOpen: true, refusalCode: '' })
+    expect(d.device).toMatchObject({ deviceCode: DEVICE, storeCode: 'SZ001' })
+    expect(d.methods.find((m) => m.method === 'Tickets')).toMatchObject({ available: true, choosable: true })
+    expect(d.methods.find((m) => m.method === 'PayScore')).toMatchObject({ available: false, reasonCode: 'payscore-unavailable' })
+    expect(d.selectedMethod).toBe('Tickets')
+    expect(d.ticketBalance).toBeGreaterThanOrEqual(d.minTicketBalance)
+    expect(text(device, '#store-name')).toBe(d.device.storeName)
+    expect(text(device, '#method-PayScore')).toContain('微信支付分暂未开通，请使用礼票')
+    expect(text(device, '#tickets')).toBe('礼票余额：' + d.ticketBalance + ' 张')
+    expect(text(device, '#min-tickets')).toBe('本店使用礼票至少需要 ' + d.minTicketBalance + ' 张')
+    expect(text(device, '#open')).toBe('开门（礼票）')
+
+    // 3. 开门 with tickets: the server opens through Xiaomai and the page moves to the session.
+    const toSession = fake.nextNavigation(DOOR_MS)
+    device.querySelector('#open').dispatchEvent('tap')
+    const sessionNav = await toSession
+    doorMayBeOpen = true
+    expect(sessionNav.type).toBe('redirectTo')
+    const { sessionNo } = queryOf(sessionNav.url)
+    expect(sessionNo).toMatch(/^[A-Za-z0-9_-]+$/)
+
+    // 4. The session page follows the door by itself: no taps from here on.
+    sessionPage = renderPage(sessionId)
+    await sessionPage.instance.onLoad({ sessionNo })
+    expect(['Created', 'Opening', 'Opened']).toContain(sessionPage.instance.data.status)
+    await waitForData(sessionPage, (s) => s.status === 'Opened', DOOR_MS)
+    expect(text(sessionPage, '#status')).toBe('门已打开，请取商品')
+    expect(text(sessionPage, '#device-code')).toBe('柜子：' + DEVICE)
+
+    // 5. The customer closes the door (sandbox); the vendor's push reaches the server, the page
+    // sees it on its next poll and stops polling.
+    const closed = await closeDoor()
+    expect(closed.status).toBe(200)
+    await waitForData(sessionPage, (s) => s.status === 'Closed', DOOR_MS)
+    doorMayBeOpen = false
+    expect(text(sessionPage, '#status')).toBe('门已关闭，正在结算')
+    expect(text(sessionPage, '#home')).toBe('返回首页')
+    expect(sessionPage.instance.timer).toBeNull()
+    expect(toastTitles()).toEqual([])
+  })
+
+  test('store QR link → the store’s cabinets → a cabinet → its precheck; an unknown cabinet is refused in Chinese', async () => {
+    await logIn()
+
+    const index = renderPage(indexId)
+    const toStore = fake.nextNavigation()
+    await index.instance.onLoad({ q: encodeURIComponent('https://cab.example.com/s/SZ001') })
+    const storeNav = await toStore
+    expect(storeNav).toEqual({ type: 'navigateTo', url: '/pages/store/store?storeCode=SZ001' })
+
+    const store = renderPage(storeId)
+    await store.instance.onLoad(queryOf(storeNav.url))
+    const cabinets = store.instance.data.cabinets
+    expect(cabinets.map((c) => c.deviceCode)).toEqual(expect.arrayContaining(['SZ001-D01', DEVICE]))
+    cabinets.forEach((c) => expect(text(store, '#cabinet-' + c.deviceCode)).toBe(c.deviceCode + c.stateLabel))
+    const free = cabinets.find((c) => c.available)
+    expect(free).toBeDefined()
+
+    const toDevice = fake.nextNavigation()
+    store.querySelector('#cabinet-' + free.deviceCode).dispatchEvent('tap')
+    const deviceNav = await toDevice
+    const device = renderPage(deviceId)
+    await device.instance.onLoad(queryOf(deviceNav.url))
+    expect(device.instance.data).toMatchObject({ deviceCode: free.deviceCode, device: { storeCode: 'SZ001' } })
+
+    const unknown = renderPage(deviceId)
+    await unknown.instance.onLoad({ deviceCode: 'NO-SUCH-CABINET' })
+    expect(unknown.instance.data).toMatchObject({ canOpen: false, refusalCode: 'device-not-found' })
+    expect(text(unknown, '#refusal')).toBe('找不到该柜子，请重新扫码')
+    expect(unknown.querySelector('#open')).toBeUndefined()
+    expect(toastTitles()).toEqual([])
+  })
+})

@@ -1,0 +1,76 @@
+// Server answers of the 扫码开门 API (DoorSessionsApi), shaped like the real ones, for unit tests.
+// Each builder takes overrides so a test states only what it is about.
+const PAYSCORE_OFF = {
+  method: 'PayScore',
+  label: '微信支付分',
+  available: false,
+  reasonCode: 'payscore-unavailable',
+  reason: '微信支付分暂未开通，请使用礼票',
+  needsAuthorization: false,
+}
+const TICKETS_OK = { method: 'Tickets', label: '礼票', available: true, reasonCode: null, reason: null, needsAuthorization: false }
+const TICKETS_LOW = {
+  method: 'Tickets',
+  label: '礼票',
+  available: false,
+  reasonCode: 'tickets-insufficient',
+  reason: '礼票余额不足（至少需要 500 张）',
+  needsAuthorization: false,
+}
+
+const DEVICE = { deviceCode: 'SZ001-D02', storeCode: 'SZ001', storeName: '深圳欢乐谷儿童乐园', online: true }
+
+function precheck(overrides) {
+  return Object.assign(
+    {
+      canOpen: true,
+      refusalCode: null,
+      refusalMessage: null,
+      device: DEVICE,
+      methods: [PAYSCORE_OFF, TICKETS_OK],
+      ticketBalance: 5000,
+      minTicketBalance: 500,
+      unpaidOrder: null,
+      activeSessionNo: null,
+    },
+    overrides,
+  )
+}
+
+// A refusal as the server sends it: canOpen false with a stable code and the Chinese message.
+function refused(code, message, overrides) {
+  return precheck(Object.assign({ canOpen: false, refusalCode: code, refusalMessage: message }, overrides))
+}
+
+const LABELS = {
+  Created: '准备开门',
+  Opening: '正在开门',
+  Opened: '门已打开，请取商品',
+  Closed: '门已关闭，正在结算',
+  Settled: '已结算',
+  Failed: '开门失败',
+  Expired: '会话已超时',
+}
+
+function sessionView(status, overrides) {
+  return Object.assign(
+    {
+      sessionNo: 'DS20261125100000ABCDEF',
+      deviceCode: 'SZ001-D02',
+      storeName: '深圳欢乐谷儿童乐园',
+      paymentMethod: 'Tickets',
+      status: status,
+      statusLabel: LABELS[status],
+      active: status === 'Created' || status === 'Opening' || status === 'Opened',
+      failureCode: null,
+      failureMessage: null,
+      createdAt: '2026-11-25T02:00:00.1234567Z',
+      openedAt: null,
+      closedAt: null,
+      endedAt: null,
+    },
+    overrides,
+  )
+}
+
+module.exports = { PAYSCORE_OFF, TICKETS_OK, TICKETS_LOW, DEVICE, LABELS, precheck, refused, sessionView }
