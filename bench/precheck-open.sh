@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmark: precheck + open at N concurrent customers on distinct cabinets (issue #5 target:
+# p99 <= 25 ms at 200 on a 2-core machine). PostgreSQL with production durability, Release build,
+# the sandbox Xiaomai confirming the unlock at once, so the figure is our server's.
+# Usage: bench/precheck-open.sh [customers=200] [rounds=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CUSTOMERS=${1:-200}; ROUNDS=${2:-5}; PORT=5090
+WORK=$(mktemp -d /tmp/cabinetops-bench.XXXXXX); chmod 755 "$WORK"   # postgres must reach its data folder
+export PGTEST_DIR=$WORK/pg PGTEST_PORT=55433 PGTEST_DURABLE=${PGTEST_DURABLE:-1}
+bash scripts/pg-test.sh start
+cleanup() { [ -n "${SERVER:-}" ] && kill -- -"$SERVER" 2>/dev/null || true; bash scripts/pg-test.sh stop; rm -rf "$WORK"; }
+trap cleanup EXIT
+psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "create database bench owner app"
+
+for p in src/CabinetOps.Server bench/CabinetOps.Bench; do dotnet build -c Release -v q -nologo "$p" >/dev/null; done
+URL=http://127.0.0.1:$PORT
+export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL DataPath=$WORK/data \
+  Database__Provider=Postgres ConnectionStrings__CabinetOps="Host=127.0.0.1;Port=$PGTEST_PORT;Username=app;Password=app;Database=bench;Maximum Pool Size=200" \
+  Integrations__WechatLogin__BaseUrl=$URL/sandbox/wechat/ Xiaomai__ApiBaseUrl=$URL/sandbox/xiaomai/ Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai \
+  Sandbox__Xiaomai__WebhookUrl=$URL/webhooks/xiaomai Erp__BaseUrl=$URL/sandbox/erp/ Sandbox__Xiaomai__PullDelay=00:00:00.050 \
+  RateLimits__CustomerLoginPerMinute=100000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 \
+  ProductSync__Interval=00:00:00 Logging__LogLevel__Default=Warning
+export ASPNETCORE_CONTENTROOT=$PWD/src/CabinetOps.Server/bin/Release/net10.0
+setsid dotnet src/CabinetOps.Server/bin/Release/net10.0/CabinetOps.Server.dll >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 120); do curl -fs -o /dev/null $URL/readyz && break; sleep 0.5; done
+curl -fs -o /dev/null $URL/readyz || { tail -50 "$WORK/server.log"; exit 1; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); PostgreSQL $(psql --version | awk '{print $3}')"
+STATUS=0
+dotnet bench/CabinetOps.Bench/bin/Release/net10.0/CabinetOps.Bench.dll "$URL" "$CUSTOMERS" "$ROUNDS" || STATUS=$?
+echo "server RSS after the run: $(( $(awk '/VmRSS/{print $2}' /proc/$SERVER/status) / 1024 )) MB (peak $(( $(awk '/VmHWM/{print $2}' /proc/$SERVER/status) / 1024 )) MB)"
+exit $STATUS
