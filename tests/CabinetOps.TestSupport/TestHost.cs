@@ -61,6 +61,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["RateLimits:PhoneBindingPerMinute"] = "10000",
             ["RateLimits:PrecheckPerMinute"] = "10000",
             ["RateLimits:OpenPerMinute"] = "10000",
+            ["RateLimits:DeviceOpenPerMinute"] = "10000",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
             _settings[k] = v;

@@ -15,6 +15,7 @@ public abstract class RateLimitTests(AppFixture app)
         ["RateLimits:CustomerLoginPerMinute"] = "3",
         ["RateLimits:PhoneBindingPerMinute"] = "2",
         ["RateLimits:PrecheckPerMinute"] = "3",
+        ["RateLimits:DeviceOpenPerMinute"] = "2",
     };
 
     private TestHost Host => app.Host;
@@ -46,6 +47,24 @@ public abstract class RateLimitTests(AppFixture app)
             statuses.Add((await client.PostAsJsonAsync("/api/mp/precheck", new { deviceCode = "SZ001-D01" })).StatusCode);
         if (statuses.Take(3).All(s => s == HttpStatusCode.OK))
             Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
+    }
+
+    [Fact]
+    public async Task OpensAreLimitedPerCabinet()
+    {
+        // New opens count against the cabinet even when they are refused afterwards (this customer
+        // has no tickets): two are let through to the precheck, the third is stopped before it.
+        var (client, _) = await Host.CustomerClientAsync("device-limit-" + Guid.NewGuid());
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+            answers.Add(await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = "GZ001-D02", paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") }));
+        Assert.Equal(HttpStatusCode.Conflict, answers[0].StatusCode);
+        // Only a full window proves the limit (the minute may turn over between two requests).
+        if (answers[1].StatusCode == HttpStatusCode.Conflict)
+        {
+            var problem = await HttpSurfaceTests.AssertProblemAsync(answers[2], HttpStatusCode.TooManyRequests);
+            Assert.Contains("该柜子", problem.GetProperty("title").GetString());
+        }
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
 public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work, DoorSessionMoves moves, XiaomaiClient xiaomai, StoreDefaults defaults,
-    IOptions<DoorSessionOptions> options, TimeProvider clock, ILogger<DoorSessionHandlers> logger)
+    DbRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<DoorSessionOptions> options, TimeProvider clock, ILogger<DoorSessionHandlers> logger)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct)
     {
@@ -120,6 +120,10 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
     {
         if (await ExistingAsync(customerId, request, ct) is { } existing)
             return existing;
+        // Per cabinet, whoever asks (the per-customer limit is on the endpoint); a retry of a known key is not counted.
+        var (allowed, _) = await limiter.TryAcquireAsync($"mp-open-device|{request.DeviceCode}", limits.Value.DeviceOpenPerMinute, TimeSpan.FromMinutes(1), ct);
+        if (!allowed)
+            return new Problem("rate-limited", "该柜子开门请求过于频繁，请稍后再试", StatusCodes.Status429TooManyRequests);
         var check = await PrecheckAsync(customerId, request.DeviceCode, ct);
         if (check.RefusalCode is { } refused && refused != "no-payment-method")
         {

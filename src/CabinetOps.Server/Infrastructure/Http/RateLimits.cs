@@ -33,6 +33,9 @@ public sealed class RateLimitOptions
     public int PhoneBindingPerMinute { get; set; } = 5;
     public int PrecheckPerMinute { get; set; } = 60;
     public int OpenPerMinute { get; set; } = 20;
+
+    /// <summary>New opens per cabinet per minute, whoever asks: a cabinet serves one customer at a time.</summary>
+    public int DeviceOpenPerMinute { get; set; } = 10;
 }
 
 /// <summary>
