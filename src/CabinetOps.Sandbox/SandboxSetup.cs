@@ -1,6 +1,7 @@
 using CabinetOps.Sandbox.Console;
 using CabinetOps.Sandbox.Erp;
 using CabinetOps.Sandbox.Wechat;
+using CabinetOps.Sandbox.WechatPay;
 using CabinetOps.Sandbox.Xiaomai;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -24,6 +25,13 @@ public static class SandboxSetup
         services.AddOptions<XiaomaiSimulatorOptions>().Bind(configuration.GetSection(XiaomaiSimulatorOptions.Section));
         services.AddSingleton<XiaomaiSimulator>();
         services.AddHttpClient("sandbox-xiaomai-push", c => c.Timeout = TimeSpan.FromSeconds(5));
+        services.AddOptions<WechatPaySimulatorOptions>().Bind(configuration.GetSection(WechatPaySimulatorOptions.Section));
+        services.AddSingleton<WechatPaySimulator>();
+        services.AddHttpClient("sandbox-wechatpay-notify", c => c.Timeout = TimeSpan.FromSeconds(5));
+        // The merchant configures the simulator's public key, so the key pair must exist before the server first verifies.
+        var wechatPay = configuration.GetSection(WechatPaySimulatorOptions.Section).Get<WechatPaySimulatorOptions>();
+        if (!string.IsNullOrEmpty(wechatPay?.KeysPath))
+            WechatPaySimulator.EnsureKeys(Path.Combine(Path.GetFullPath(string.IsNullOrWhiteSpace(configuration["DataPath"]) ? "data" : configuration["DataPath"]!), wechatPay.KeysPath)).Dispose();
         services.AddOptions<ErpSimulatorOptions>().Bind(configuration.GetSection(ErpSimulatorOptions.Section));
         services.AddSingleton<ErpSimulator>();
         return services;
@@ -34,6 +42,7 @@ public static class SandboxSetup
         app.MapWechatSimulator();
         app.MapXiaomaiSimulator();
         app.MapErpSimulator();
+        app.MapWechatPaySimulator();
         app.MapSandboxConsole();
         return app;
     }

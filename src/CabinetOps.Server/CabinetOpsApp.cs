@@ -7,6 +7,7 @@ using CabinetOps.Server.Features.DoorSessions;
 using CabinetOps.Server.Features.Products;
 using CabinetOps.Server.Features.Home;
 using CabinetOps.Server.Features.ManualWork;
+using CabinetOps.Server.Features.PayScore;
 using CabinetOps.Server.Features.Staff;
 using CabinetOps.Server.Features.Stores;
 using CabinetOps.Server.Features.Tickets;
@@ -17,6 +18,7 @@ using CabinetOps.Server.Infrastructure.Persistence;
 using CabinetOps.Server.Infrastructure.Security;
 using CabinetOps.Server.Integrations.Erp;
 using CabinetOps.Server.Integrations.WechatLogin;
+using CabinetOps.Server.Integrations.WechatPay;
 using CabinetOps.Server.Integrations.Xiaomai;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -138,6 +140,17 @@ public static class CabinetOpsApp
                 return new HmacSigningHandler(HmacScheme.Xiaomai, () => (o.CurrentValue.AppId, o.CurrentValue.AppSecret), sp.GetRequiredService<TimeProvider>());
             });
 
+        services.AddOptions<WechatPayOptions>().BindConfiguration(WechatPayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WechatPayKeys>();
+        services.AddHttpClient<WechatPayClient>((sp, http) =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WechatPayOptions>>().Value;
+            http.BaseAddress = new Uri(o.BaseUrl.EndsWith('/') ? o.BaseUrl : o.BaseUrl + "/");
+            http.Timeout = o.Timeout;
+        });
+        services.AddScoped<PayScoreAuthorizations>();
+        services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreAuthorizations>());
+
         services.AddOptions<ErpOptions>().BindConfiguration(ErpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<ErpClient>((sp, http) =>
             {
@@ -197,6 +210,8 @@ public static class CabinetOpsApp
         app.MapDoorSessionsApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
+        app.MapWechatPayWebhook();
+        app.MapPayScoreApi();
         if (app.Configuration.GetValue<bool>("Sandbox:Enabled"))
             app.MapSandbox();
 

@@ -46,6 +46,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["Sandbox:Xiaomai:PushRetryDelays:2"] = "00:00:00.600",
             // The virtual customer pulls the door at once; the device confirms the unlock at once.
             ["Sandbox:Xiaomai:PullDelay"] = "00:00:00.100",
+            ["WeChatPay:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechatpay/",
+            ["WeChatPay:NotifyUrl"] = $"http://127.0.0.1:{Port}/webhooks/wechatpay",
             ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",
             // Schedules off: tests start syncs and pulls themselves (a fixture of its own tests the schedule).
             ["ProductSync:Interval"] = "00:00:00",
@@ -94,10 +96,10 @@ public sealed class TestHost : WebApplicationFactory<Program>
     }
 
     /// <summary>A mini-program client signed in as a new customer (login code from the WeChat simulator); returns it with the customer's id.</summary>
-    public async Task<(HttpClient Client, int CustomerId)> CustomerClientAsync(string alias)
+    public async Task<(HttpClient Client, int CustomerId)> CustomerClientAsync(string alias, string? openId = null)
     {
         var client = CreateHttpClient();
-        var openId = Sandbox.Wechat.WechatSimulator.OpenIdFor(alias);
+        openId ??= Sandbox.Wechat.WechatSimulator.OpenIdFor(alias);
         var minted = await client.PostAsJsonAsync("/sandbox/wechat/login-codes", new { openid = openId });
         minted.EnsureSuccessStatusCode();
         var code = (await minted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString();

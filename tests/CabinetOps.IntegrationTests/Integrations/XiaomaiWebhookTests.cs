@@ -15,6 +15,7 @@ namespace CabinetOps.IntegrationTests.Integrations;
 /// <summary>
 /// The server's clock stands at the contract's worked example 3 (timestamp 1795500005) and the
 /// server holds the contract's test secret, so the example's exact bytes and headers are a valid push.
+/// The WeChat Pay notification vector was made for the same instant.
 /// </summary>
 public abstract class ContractClockApp(DatabaseProvider provider) : AppFixture(provider)
 {
@@ -31,7 +32,13 @@ public abstract class ContractClockApp(DatabaseProvider provider) : AppFixture(p
         ["Xiaomai:WebhookPublicUrl"] = "https://ops.example.com/webhooks/xiaomai",
         ["Sandbox:Xiaomai:AppId"] = AppId,
         ["Sandbox:Xiaomai:AppSecret"] = Secret,
+        // WeChat Pay notifications verified with the openssl-made test key pair standing in for WeChat's.
+        ["WeChatPay:PublicKeyPath"] = Path.Combine(AppContext.BaseDirectory, "Vectors", "wechatpay", "test_merchant_pub.pem"),
+        ["WeChatPay:PublicKeyId"] = WechatPayVectorId,
+        ["WeChatPay:ApiV3Key"] = "0123456789abcdefABCDEF0123456789",
     };
+
+    public const string WechatPayVectorId = "PUB_KEY_ID_TEST";
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 }

@@ -32,13 +32,13 @@ public sealed class WechatPaySignatureRules
     public void NotificationSignatureVerifiesAndAnyChangeOrTheProbeFails()
     {
         using var key = PublicKey();
-        const string body = """{"id":"EV-2026112414000001","event_type":"PAYSCORE.USER_OPEN_SERVICE"}""";
-        var signature = Read("notify.sig");
-        Assert.True(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body), signature));
-        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500006", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body), signature));
-        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body + " "), signature));
-        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay", body),
-            WechatPaySignature.ProbePrefix + signature));
+        var body = File.ReadAllText(Path.Combine(Dir, "notification.json"));
+        var signature = Read("notification.sig");
+        const string nonce = "Hj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay";
+        Assert.True(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", nonce, body), signature));
+        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500006", nonce, body), signature));
+        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", nonce, body + " "), signature));
+        Assert.False(WechatPaySignature.Verify(key, WechatPaySignature.StringToVerify("1795500005", nonce, body), WechatPaySignature.ProbePrefix + signature));
         Assert.False(WechatPaySignature.Verify(key, "x", "not base64!"));
     }
 

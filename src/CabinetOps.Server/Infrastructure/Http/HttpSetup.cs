@@ -30,7 +30,8 @@ public static class HttpSetup
 
     public static bool IsMachineEndpoint(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/openapi")
-        || path.StartsWithSegments("/sandbox/wechat") || path.StartsWithSegments("/sandbox/xiaomai") || path.StartsWithSegments("/sandbox/erp");
+        || path.StartsWithSegments("/sandbox/wechat") || path.StartsWithSegments("/sandbox/xiaomai") || path.StartsWithSegments("/sandbox/erp")
+        || path.StartsWithSegments("/sandbox/wechatpay");
 
     internal static string TitleFor(int? status) => status switch
     {

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace CabinetOps.Sandbox.WechatPay;
+
+/// <summary>The fake WeChat Pay under <c>/sandbox/wechatpay</c>: the Pay Score permission APIs at <c>/sandbox/wechatpay/v3/…</c> and controls.</summary>
+public static class WechatPaySimulatorEndpoints
+{
+    private const string Name = "微信支付";
+
+    public static IEndpointRouteBuilder MapWechatPaySimulator(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/sandbox/wechatpay/v3").ExcludeFromDescription();
+        api.MapGet("/payscore/permissions/openid/{openid}", (string openid, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, _ =>
+            {
+                var q = http.Request.Query;
+                if (q["service_id"] != sim.Options.ServiceId || q["appid"] != sim.Options.AppId)
+                    return (400, new JsonObject { ["code"] = "PARAM_ERROR", ["message"] = "service_id 或 appid 有误" });
+                var user = sim.User(openid);
+                return (200, new JsonObject
+                {
+                    ["service_id"] = sim.Options.ServiceId, ["appid"] = sim.Options.AppId, ["mchid"] = sim.Options.MchId, ["openid"] = openid,
+                    ["authorization_state"] = user.State, ["authorization_code"] = user.AuthorizationCode,
+                });
+            }));
+        api.MapPost("/payscore/permissions", (HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, body =>
+            {
+                var json = body.Length == 0 ? null : JsonNode.Parse(body);
+                var code = json?["authorization_code"]?.GetValue<string>();
+                var notify = json?["notify_url"]?.GetValue<string>();
+                if (json?["service_id"]?.GetValue<string>() != sim.Options.ServiceId || code is not { Length: > 0 and <= 32 } || notify is null)
+                    return (400, new JsonObject { ["code"] = "PARAM_ERROR", ["message"] = "参数错误" });
+                return (200, new JsonObject { ["apply_permissions_token"] = sim.Apply(code, notify) });
+            }));
+
+        var control = app.MapGroup("/sandbox/wechatpay").ExcludeFromDescription();
+        control.MapPost("/users/{openid}/authorize", (string openid, string? token, WechatPaySimulator sim) =>
+            sim.Authorize(openid, token) ? Results.Json(new { openid, state = "AVAILABLE" }) : Results.Problem(statusCode: 409, title: "没有有效的授权令牌：请先在小程序中发起开通"));
+        control.MapPost("/users/{openid}/revoke", (string openid, WechatPaySimulator sim) =>
+            sim.Revoke(openid) ? Results.Json(new { openid, state = "UNAVAILABLE" }) : Results.Problem(statusCode: 409, title: "该用户未授权"));
+        control.MapGet("/users/{openid}", (string openid, WechatPaySimulator sim) => Results.Json(sim.User(openid)));
+        return app;
+    }
+
+    /// <summary>Verifies the merchant like WeChat, then answers signed (2xx and errors alike, §9).</summary>
+    private static async Task<IResult> Handle(HttpContext http, WechatPaySimulator sim, SandboxJournal journal, Func<string, (int Status, JsonObject Body)> handle)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path + http.Request.QueryString;
+        (int Status, JsonObject Body) answer;
+        if (!http.Request.Headers.Accept.Any() || !http.Request.Headers.UserAgent.Any())
+            answer = (400, new JsonObject { ["code"] = "INVALID_REQUEST", ["message"] = "Http头缺少Accept或User-Agent" });
+        else if (sim.VerifyMerchant(http.Request, target, body) is { } refused)
+            answer = (401, new JsonObject { ["code"] = "SIGN_ERROR", ["message"] = refused });
+        else if (sim.Busy)
+            answer = (500, new JsonObject { ["code"] = "SYSTEM_ERROR", ["message"] = "系统错误" });
+        else
+            answer = handle(body);
+        var text = answer.Body.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        foreach (var (name, value) in sim.SignatureHeaders(text))
+            http.Response.Headers[name] = value;
+        journal.Record(Name, http.Request.Method, http.Request.Path, answer.Status, answer.Body["code"]?.GetValue<string>() ?? "");
+        return Results.Text(text, "application/json", System.Text.Encoding.UTF8, answer.Status);
+    }
+}
