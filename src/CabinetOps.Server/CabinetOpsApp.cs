@@ -105,6 +105,7 @@ public static class CabinetOpsApp
         services.AddOptions<DoorSessionOptions>().BindConfiguration(DoorSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DoorSessionMoves>();
         services.AddScoped<DoorSessionHandlers>();
+        services.AddScoped<PayScoreServiceOrders>();
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();

@@ -36,7 +36,7 @@ public sealed record PayScoreUser(string OpenId, string State, string? Authoriza
 /// WeChat, signs every answer with its own key (public-key mode), and sends encrypted, signed
 /// notifications. Its memory is WeChat's, not CabinetOps'.
 /// </summary>
-public sealed class WechatPaySimulator
+public sealed partial class WechatPaySimulator
 {
     private readonly ConcurrentDictionary<string, PayScoreUser> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Code, string NotifyUrl, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);

@@ -39,7 +39,23 @@ public static class WechatPaySimulatorEndpoints
                 return (200, new JsonObject { ["apply_permissions_token"] = sim.Apply(code, notify) });
             }));
 
+        api.MapPost("/payscore/serviceorder", (HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, body => body.Length == 0 ? (400, new JsonObject { ["code"] = "PARAM_ERROR", ["message"] = "缺少请求体" }) : sim.CreateOrder(body)));
+        api.MapGet("/payscore/serviceorder", (HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, _ => sim.Order(http.Request.Query["out_order_no"].ToString()) is { } o
+                ? (200, sim.OrderJson(o)) : (404, new JsonObject { ["code"] = "ORDER_NOT_EXIST", ["message"] = "订单不存在" })));
+        api.MapPost("/payscore/serviceorder/{outOrderNo}/cancel", (string outOrderNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, _ => sim.CancelOrder(outOrderNo)));
+
         var control = app.MapGroup("/sandbox/wechatpay").ExcludeFromDescription();
+        control.MapGet("/orders/{outOrderNo}", (string outOrderNo, WechatPaySimulator sim) =>
+            sim.Order(outOrderNo) is { } o ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 404, title: "没有该支付分订单"));
+        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, WechatPaySimulator sim) =>
+        {
+            sim.Busy = busy ?? sim.Busy;
+            sim.NextCreateNotInForce = nextCreateNotInForce ?? sim.NextCreateNotInForce;
+            return Results.Json(new { busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce });
+        });
         control.MapPost("/users/{openid}/authorize", (string openid, string? token, WechatPaySimulator sim) =>
             sim.Authorize(openid, token) ? Results.Json(new { openid, state = "AVAILABLE" }) : Results.Problem(statusCode: 409, title: "没有有效的授权令牌：请先在小程序中发起开通"));
         control.MapPost("/users/{openid}/revoke", (string openid, WechatPaySimulator sim) =>

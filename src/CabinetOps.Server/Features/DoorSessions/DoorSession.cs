@@ -34,6 +34,12 @@ public sealed class DoorSession
     public DateTime? ClosedAt { get; set; }
     public DateTime? EndedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The Pay Score create body, stored before the call and resent unchanged (payscore.md §8.3).</summary>
+    public string? PayScoreRequest { get; set; }
+    /// <summary>WeChat's service order number once created; our <c>out_order_no</c> is <see cref="SessionNo"/>.</summary>
+    public string? PayScoreOrderId { get; set; }
+    public string? PayScoreOrderState { get; set; }
 }
 
 /// <summary>How the customer chose to pay when opening.</summary>
@@ -82,6 +88,9 @@ internal sealed class DoorSessionConfiguration : IEntityTypeConfiguration<DoorSe
         b.HasIndex(x => x.WheatOrderNo).IsUnique();
         b.Property(x => x.FailureCode).HasMaxLength(40);
         b.Property(x => x.FailureMessage).HasMaxLength(200);
+        b.Property(x => x.PayScoreRequest).HasMaxLength(2000);
+        b.Property(x => x.PayScoreOrderId).HasMaxLength(64);
+        b.Property(x => x.PayScoreOrderState).HasMaxLength(20);
         // One active session per device and per customer, in the database and not only in code.
         b.HasIndex(x => x.DeviceId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_device");
         b.HasIndex(x => x.CustomerId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_customer");

@@ -46,8 +46,9 @@ public sealed record PaymentOption(DoorPaymentMethod Method, string Label, bool 
 
 public sealed record UnpaidOrderView(string OrderNo, decimal TotalAmount, DateTime OrderTime);
 
+/// <summary>The precheck's answer. <c>PayScoreServiceOrders</c> false = the Pay Score switch is off: WeChat means pay afterwards by JSAPI.</summary>
 public sealed record PrecheckAnswer(bool CanOpen, string? RefusalCode, string? RefusalMessage, DeviceSummary? Device, IReadOnlyList<PaymentOption> Methods,
-    long TicketBalance, long MinTicketBalance, UnpaidOrderView? UnpaidOrder, string? ActiveSessionNo);
+    long TicketBalance, long MinTicketBalance, UnpaidOrderView? UnpaidOrder, string? ActiveSessionNo, bool PayScoreServiceOrders = true);
 
 public sealed record CabinetView(string DeviceCode, bool Available, string StateLabel);
 
@@ -73,6 +74,7 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
 public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work, DoorSessionMoves moves, XiaomaiClient xiaomai, StoreDefaults defaults,
+    PayScoreServiceOrders payScore,
     DbRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<DoorSessionOptions> options, TimeProvider clock, ILogger<DoorSessionHandlers> logger)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct)
@@ -80,7 +82,8 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId, ct);
         var device = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.DeviceCode == deviceCode, ct);
         var store = device?.StoreId is { } storeId ? await db.Stores.AsNoTracking().FirstOrDefaultAsync(s => s.Id == storeId, ct) : null;
-        var minimum = store is null ? 0 : StoreDefaults.Effective(store, await defaults.GetAsync(ct)).MinTicketBalance;
+        var settings = store is null ? null : StoreDefaults.Effective(store, await defaults.GetAsync(ct));
+        var minimum = settings?.MinTicketBalance ?? 0;
         var summary = device is null || store is null ? null : new DeviceSummary(device.DeviceCode, store.StoreCode, store.StoreName, device.OnlineStatus);
         var unpaidOrder = await db.Orders.AsNoTracking()
             .Where(o => o.UserId == customerId && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
@@ -103,13 +106,11 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
         var tickets = customer.TicketBalance >= minimum
             ? new PaymentOption(DoorPaymentMethod.Tickets, "礼票", true, null, null, false)
             : new PaymentOption(DoorPaymentMethod.Tickets, "礼票", false, "tickets-insufficient", $"礼票余额不足（至少需要 {minimum} 张）", false);
-        // Pay Score (service orders, authorisation) arrives with the WeChat Pay client; until then
-        // it is offered as unavailable, so no door ever opens without a way to charge.
-        var payScore = new PaymentOption(DoorPaymentMethod.PayScore, "微信支付分", false, "payscore-unavailable", "微信支付分暂未开通，请使用礼票", false);
+        var payScore = PayScoreOption(settings?.PayScoreEnabled ?? true, customer.PayScoreState);
         IReadOnlyList<PaymentOption> methods = [payScore, tickets];
         var canOpen = refusal is null && methods.Any(m => m.Available);
         (string? code, string? message) = refusal is { } r ? (r.Code, r.Message) : canOpen ? (null, null) : ("no-payment-method", "没有可用的支付方式");
-        return new PrecheckAnswer(canOpen, code, message, summary, methods, customer.TicketBalance, minimum, unpaid, active);
+        return new PrecheckAnswer(canOpen, code, message, summary, methods, customer.TicketBalance, minimum, unpaid, active, settings?.PayScoreEnabled ?? true);
     }
 
     /// <summary>
@@ -168,6 +169,8 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
 
         db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = session.Id, From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
         await db.SaveChangesAsync(ct);
+        if (session.PaymentMethod == DoorPaymentMethod.PayScore && check.PayScoreServiceOrders && !await payScore.PutInForceAsync(session, device, ct))
+            return await ViewAsync(session.Id, ct);
         if (!await SendOpenAsync(session.Id, ct))
         {
             await work.EnqueueAsync(new ResendDoorOpen(session.Id));
@@ -237,6 +240,16 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
         var id = await db.DoorSessions.AsNoTracking().Where(s => s.SessionNo == sessionNo && s.CustomerId == customerId).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
         return id is null ? Problem.NotFound("开门会话") : await ViewAsync(id.Value, ct);
     }
+
+    /// <summary>
+    /// With the switch on, WeChat means a Pay Score service order, so the customer must have
+    /// authorised; with it off (the emergency switch) WeChat customers open at once and pay the
+    /// order afterwards by JSAPI — the unpaid-order block protects the operator.
+    /// </summary>
+    private static PaymentOption PayScoreOption(bool switchOn, Customers.PayScoreAuthorization state) =>
+        !switchOn ? new PaymentOption(DoorPaymentMethod.PayScore, "微信支付（先用后付）", true, null, null, false)
+        : state == Customers.PayScoreAuthorization.Authorized ? new PaymentOption(DoorPaymentMethod.PayScore, "微信支付分", true, null, null, false)
+        : new PaymentOption(DoorPaymentMethod.PayScore, "微信支付分", false, "payscore-unauthorized", "请先开通微信支付分（免押金，先用后付）", true);
 
     /// <summary>The opaque customer reference the vendor echoes (never a phone number or openid, §2.3).</summary>
     public static string CustomerRef(int customerId) => $"u_{customerId}";

@@ -31,6 +31,9 @@ public sealed class Store
 
     /// <summary>Hours staff have to answer a complaint before an alert is raised.</summary>
     public int? ComplaintResponseHours { get; set; }
+
+    /// <summary>The Pay Score switch for this store (null = the global switch): off, WeChat customers pay afterwards by JSAPI.</summary>
+    public bool? PayScoreEnabled { get; set; }
 }
 
 /// <summary>The spec's <c>ENUM('儿童','电玩','运动馆')</c>.</summary>

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CabinetOps.Server.Features.Stores;
 
 /// <summary>The store settings in force: the store's own value where set, else the global default.</summary>
-public sealed record StoreSettingsView(Money OrderAmountLimit, int ItemCountLimit, Money PayScoreRiskCeiling, long MinTicketBalance, int ComplaintResponseHours);
+public sealed record StoreSettingsView(Money OrderAmountLimit, int ItemCountLimit, Money PayScoreRiskCeiling, long MinTicketBalance, int ComplaintResponseHours,
+    bool PayScoreEnabled = true);
 
 /// <summary>
 /// Global defaults of the per-store settings, kept in the <c>settings</c> table (keys below) so staff
@@ -19,12 +20,14 @@ public sealed class StoreDefaults(CabinetOpsDbContext db)
     public const string PayScoreRiskCeilingKey = "store.payscore_risk_ceiling_fen";
     public const string MinTicketBalanceKey = "store.min_ticket_balance";
     public const string ComplaintResponseHoursKey = "store.complaint_response_hours";
+    /// <summary>The global Pay Score switch (WeChat's acceptance rules expect an emergency off switch): "true" or "false".</summary>
+    public const string PayScoreEnabledKey = "payscore.enabled";
 
     public static readonly StoreSettingsView BuiltIn = new(Money.FromYuan(500m), 20, Money.FromYuan(300m), 500, 24);
 
     public async Task<StoreSettingsView> GetAsync(CancellationToken ct)
     {
-        var keys = new[] { OrderAmountLimitKey, ItemCountLimitKey, PayScoreRiskCeilingKey, MinTicketBalanceKey, ComplaintResponseHoursKey };
+        var keys = new[] { OrderAmountLimitKey, ItemCountLimitKey, PayScoreRiskCeilingKey, MinTicketBalanceKey, ComplaintResponseHoursKey, PayScoreEnabledKey };
         var stored = await db.Settings.AsNoTracking().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Value, ct);
         long Read(string key, long fallback) =>
             stored.TryGetValue(key, out var v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : fallback;
@@ -33,7 +36,8 @@ public sealed class StoreDefaults(CabinetOpsDbContext db)
             (int)Read(ItemCountLimitKey, BuiltIn.ItemCountLimit),
             new Money(Read(PayScoreRiskCeilingKey, BuiltIn.PayScoreRiskCeiling.Fen)),
             Read(MinTicketBalanceKey, BuiltIn.MinTicketBalance),
-            (int)Read(ComplaintResponseHoursKey, BuiltIn.ComplaintResponseHours));
+            (int)Read(ComplaintResponseHoursKey, BuiltIn.ComplaintResponseHours),
+            !stored.TryGetValue(PayScoreEnabledKey, out var payScore) || !string.Equals(payScore, "false", StringComparison.OrdinalIgnoreCase));
     }
 
     public static StoreSettingsView Effective(Store s, StoreSettingsView defaults) => new(
@@ -41,5 +45,6 @@ public sealed class StoreDefaults(CabinetOpsDbContext db)
         s.ItemCountLimit ?? defaults.ItemCountLimit,
         s.PayScoreRiskCeiling ?? defaults.PayScoreRiskCeiling,
         s.MinTicketBalance ?? defaults.MinTicketBalance,
-        s.ComplaintResponseHours ?? defaults.ComplaintResponseHours);
+        s.ComplaintResponseHours ?? defaults.ComplaintResponseHours,
+        s.PayScoreEnabled ?? defaults.PayScoreEnabled);
 }

@@ -17,7 +17,7 @@ public sealed record StorePage(IReadOnlyList<StoreRow> Items, int Total, int Pag
 
 /// <summary>A store with its own setting values (null = global default) and the values in force.</summary>
 public sealed record StoreDetail(StoreRow Store, decimal? OrderAmountLimit, int? ItemCountLimit, decimal? PayScoreRiskCeiling, long? MinTicketBalance,
-    int? ComplaintResponseHours, StoreSettingsView Effective, string QrUrl);
+    int? ComplaintResponseHours, StoreSettingsView Effective, string QrUrl, bool? PayScoreEnabled = null);
 
 public sealed record SaveStoreRequest(
     [property: Required(ErrorMessage = "请输入门店编码"), RegularExpression("^[A-Za-z0-9_-]{2,50}$", ErrorMessage = "门店编码为 2-50 位字母、数字、_ 或 -")] string StoreCode,
@@ -30,7 +30,8 @@ public sealed record SaveStoreRequest(
     [property: Range(1, 999, ErrorMessage = "件数上限须在 1 至 999 之间")] int? ItemCountLimit = null,
     [property: Range(0.01, 99999999.99, ErrorMessage = "支付分风险金额须在 0.01 至 99999999.99 元之间")] decimal? PayScoreRiskCeiling = null,
     [property: Range(0, 100_000_000, ErrorMessage = "最低礼票余额须在 0 至 100000000 之间")] long? MinTicketBalance = null,
-    [property: Range(1, 720, ErrorMessage = "投诉响应时限须在 1 至 720 小时之间")] int? ComplaintResponseHours = null);
+    [property: Range(1, 720, ErrorMessage = "投诉响应时限须在 1 至 720 小时之间")] int? ComplaintResponseHours = null,
+    bool? PayScoreEnabled = null);
 
 /// <summary>门店管理 use cases, shared by <c>/api/admin/stores</c> and the 门店管理 page.</summary>
 public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults, PublicUrls urls, AuditWriter audit, TimeProvider clock)
@@ -175,7 +176,7 @@ public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults
         var devices = s.Id == 0 ? 0 : await db.Devices.CountAsync(d => d.StoreId == s.Id, ct);
         var row = Label(new StoreRow(s.Id, s.StoreCode, s.StoreName, s.StoreType, "", s.StoreProperty, "", s.Address, s.Phone, s.IsEnabled, devices, s.CreatedAt));
         return new StoreDetail(row, s.OrderAmountLimit?.ToYuan(), s.ItemCountLimit, s.PayScoreRiskCeiling?.ToYuan(), s.MinTicketBalance, s.ComplaintResponseHours,
-            StoreDefaults.Effective(s, await defaults.GetAsync(ct)), urls.Store(s.StoreCode));
+            StoreDefaults.Effective(s, await defaults.GetAsync(ct)), urls.Store(s.StoreCode), s.PayScoreEnabled);
     }
 
     private static Problem? Validate(SaveStoreRequest r)
@@ -199,5 +200,6 @@ public sealed class StoreHandlers(CabinetOpsDbContext db, StoreDefaults defaults
         s.PayScoreRiskCeiling = r.PayScoreRiskCeiling is { } c ? Money.FromYuan(c) : null;
         s.MinTicketBalance = r.MinTicketBalance;
         s.ComplaintResponseHours = r.ComplaintResponseHours;
+        s.PayScoreEnabled = r.PayScoreEnabled;
     }
 }

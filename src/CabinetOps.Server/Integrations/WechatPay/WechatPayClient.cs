@@ -22,6 +22,17 @@ public sealed class PayScorePermission
     public string? AuthorizationCode { get; set; }
 }
 
+/// <summary>The Pay Score service order entity (payscore.md §4.3), as far as we read it.</summary>
+public sealed class ServiceOrder
+{
+    public string? OutOrderNo { get; set; }
+    public string? OrderId { get; set; }
+    public string? State { get; set; }
+    public string? StateDescription { get; set; }
+    public string? Package { get; set; }
+    public long? TotalAmount { get; set; }
+}
+
 public sealed class ApplyPermissionsAnswer
 {
     public string? ApplyPermissionsToken { get; set; }
@@ -56,9 +67,29 @@ public sealed class WechatPayClient(HttpClient http, WechatPayKeys keys, IOption
         SendAsync<ApplyPermissionsAnswer>(HttpMethod.Post, "v3/payscore/permissions",
             new { service_id = O.ServiceId, appid = O.AppId, authorization_code = authorizationCode, notify_url = O.NotifyUrl }, ct);
 
+    /// <summary>payscore.md §4.2: create a service order from a body the caller has persisted (resent unchanged on retries).</summary>
+    public Task<WechatPayResult<ServiceOrder>> CreateServiceOrderAsync(string body, CancellationToken ct) =>
+        SendAsync<ServiceOrder>(HttpMethod.Post, "v3/payscore/serviceorder", body, ct);
+
+    /// <summary>§4.3: the service order by our number.</summary>
+    public Task<WechatPayResult<ServiceOrder>> QueryServiceOrderAsync(string outOrderNo, CancellationToken ct) =>
+        SendAsync<ServiceOrder>(HttpMethod.Get,
+            $"v3/payscore/serviceorder?out_order_no={Uri.EscapeDataString(outOrderNo)}&service_id={Uri.EscapeDataString(O.ServiceId)}&appid={Uri.EscapeDataString(O.AppId)}", null, ct);
+
+    /// <summary>§4.4: cancel before completion (re-entrant).</summary>
+    public Task<WechatPayResult<ServiceOrder>> CancelServiceOrderAsync(string outOrderNo, string reason, CancellationToken ct) =>
+        SendAsync<ServiceOrder>(HttpMethod.Post, $"v3/payscore/serviceorder/{Uri.EscapeDataString(outOrderNo)}/cancel",
+            new { appid = O.AppId, service_id = O.ServiceId, reason }, ct);
+
+    /// <summary>A body is serialized once (or given as persisted JSON), signed over those bytes and sent as they are.</summary>
     private async Task<WechatPayResult<T>> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct)
     {
-        var bytes = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, Json);
+        var bytes = body switch
+        {
+            null => [],
+            string json => Encoding.UTF8.GetBytes(json),
+            _ => JsonSerializer.SerializeToUtf8Bytes(body, Json),
+        };
         using var request = new HttpRequestMessage(method, relative);
         if (body is not null)
         {

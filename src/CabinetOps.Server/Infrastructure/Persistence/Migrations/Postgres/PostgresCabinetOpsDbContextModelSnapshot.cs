@@ -376,6 +376,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
 
+                    b.Property<string>("PayScoreOrderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pay_score_order_id");
+
+                    b.Property<string>("PayScoreOrderState")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("pay_score_order_state");
+
+                    b.Property<string>("PayScoreRequest")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("pay_score_request");
+
                     b.Property<int>("PaymentMethod")
                         .HasColumnType("integer")
                         .HasColumnName("payment_method");
@@ -1230,6 +1245,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<decimal?>("OrderAmountLimit")
                         .HasColumnType("numeric(10,2)")
                         .HasColumnName("order_amount_limit");
+
+                    b.Property<bool?>("PayScoreEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pay_score_enabled");
 
                     b.Property<decimal?>("PayScoreRiskCeiling")
                         .HasColumnType("numeric(10,2)")

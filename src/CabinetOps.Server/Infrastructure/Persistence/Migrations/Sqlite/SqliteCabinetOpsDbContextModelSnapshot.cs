@@ -361,6 +361,21 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("opened_at");
 
+                    b.Property<string>("PayScoreOrderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_score_order_id");
+
+                    b.Property<string>("PayScoreOrderState")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_score_order_state");
+
+                    b.Property<string>("PayScoreRequest")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_score_request");
+
                     b.Property<int>("PaymentMethod")
                         .HasColumnType("INTEGER")
                         .HasColumnName("payment_method");
@@ -1203,6 +1218,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("OrderAmountLimit")
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_amount_limit");
+
+                    b.Property<bool?>("PayScoreEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pay_score_enabled");
 
                     b.Property<long?>("PayScoreRiskCeiling")
                         .HasColumnType("INTEGER")
