@@ -9,7 +9,7 @@ CUSTOMERS=${1:-200}; ROUNDS=${2:-5}; PORT=5090
 WORK=$(mktemp -d /tmp/cabinetops-bench.XXXXXX); chmod 755 "$WORK"   # postgres must reach its data folder
 export PGTEST_DIR=$WORK/pg PGTEST_PORT=55433 PGTEST_DURABLE=${PGTEST_DURABLE:-1}
 bash scripts/pg-test.sh start
-cleanup() { [ -n "${SERVER:-}" ] && kill -- -"$SERVER" 2>/dev/null || true; bash scripts/pg-test.sh stop; rm -rf "$WORK"; }
+cleanup() { [ -n "${SERVER:-}" ] && kill -- -"$SERVER" 2>/dev/null || true; bash scripts/pg-test.sh stop; cp "$WORK/server.log" /tmp/bench-server.log 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "create database bench owner app"
 
@@ -20,7 +20,7 @@ export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL DataPath=$WORK/da
   Integrations__WechatLogin__BaseUrl=$URL/sandbox/wechat/ Xiaomai__ApiBaseUrl=$URL/sandbox/xiaomai/ Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai \
   Sandbox__Xiaomai__WebhookUrl=$URL/webhooks/xiaomai Erp__BaseUrl=$URL/sandbox/erp/ Sandbox__Xiaomai__PullDelay=00:00:00.050 \
   RateLimits__CustomerLoginPerMinute=100000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 \
-  ProductSync__Interval=00:00:00 Logging__LogLevel__Default=Warning
+  ProductSync__Interval=00:00:00 Logging__LogLevel__Default=${BENCH_LOG_LEVEL:-Warning}
 export ASPNETCORE_CONTENTROOT=$PWD/src/CabinetOps.Server/bin/Release/net10.0
 setsid dotnet src/CabinetOps.Server/bin/Release/net10.0/CabinetOps.Server.dll >"$WORK/server.log" 2>&1 &
 SERVER=$!

@@ -28,4 +28,27 @@ public sealed class SandboxCustomerTests(BrowserFixture app)
         await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已关闭，正在结算");
         await Expect(page.Locator("#mc-door")).ToHaveTextAsync("已关闭上锁");
     }
+
+    [Fact]
+    public async Task SimulatedCustomerAuthorisesPayScoreAndOpensWithIt()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(app.Host.Url + "/sandbox");
+        await page.GetByLabel("顾客").SelectOptionAsync(new SelectOptionValue { Label = "顾客二（13900000002）" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(page.Locator("#mc-who")).ToContainTextAsync("已登录");
+        await page.GetByLabel("柜子编号").FillAsync("GZ001-D02");
+        await page.GetByRole(AriaRole.Button, new() { Name = "扫码", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#mc-check")).ToContainTextAsync("微信支付分不可用（请先开通微信支付分");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "开通微信支付分" }).ClickAsync();
+        await Expect(page.Locator("#mc-ps")).ToHaveTextAsync("支付分：已授权");
+        await page.GetByRole(AriaRole.Button, new() { Name = "扫码", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#mc-check")).ToContainTextAsync("微信支付分可用");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "用微信支付分开门" }).ClickAsync();
+        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已打开，请取商品");
+        await page.Locator("#mc-close").ClickAsync();
+        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已关闭，正在结算");
+    }
 }

@@ -21,7 +21,8 @@ internal static class CustomerPanel
             <div id="mc">
               <p><label>顾客 <select id="mc-customer">{{options}}</select></label> <button id="mc-login">登录</button> <span id="mc-who">未登录</span></p>
               <p><label>柜子编号 <input id="mc-device" value="SZ001-D01"></label> <button id="mc-precheck">扫码</button>
-                 <button id="mc-open" disabled>用礼票开门</button> <button id="mc-close">关门</button></p>
+                 <button id="mc-open" disabled>用礼票开门</button> <button id="mc-open-ps" disabled>用微信支付分开门</button> <button id="mc-close">关门</button></p>
+              <p><button id="mc-payscore">开通微信支付分</button> <span id="mc-ps">—</span></p>
               <p>检查结果：<span id="mc-check">—</span></p>
               <p>会话：<span id="mc-session">—</span>　柜门：<span id="mc-door">—</span></p>
             </div>
@@ -59,13 +60,26 @@ internal static class CustomerPanel
                   const methods = r.methods.map(m => m.label + (m.available ? '可用' : '不可用（' + m.reason + '）')).join('；');
                   show('mc-check', (r.canOpen ? '可以开门' : '不能开门：' + r.refusalMessage) + '。' + methods);
                   $('mc-open').disabled = !r.methods.some(m => m.method === 'Tickets' && m.available) || !r.canOpen;
+                  $('mc-open-ps').disabled = !r.methods.some(m => m.method === 'PayScore' && m.available) || !r.canOpen;
                   key = 'console-' + Date.now() + '-' + Math.random().toString(36).slice(2, 10);
                   await door();
                 } catch (e) { show('mc-check', '检查失败：' + e.message); }
               };
-              $('mc-open').onclick = async () => {
+              // Plays both sides of WeChat's authorisation page: the mini-program asks for a token, the
+              // customer agrees (the WeChat Pay simulator notifies the server), the page asks the server again.
+              $('mc-payscore').onclick = async () => {
+                if (!token) { show('mc-ps', '请先登录'); return; }
                 try {
-                  let s = await call('POST', '/api/mp/sessions', { deviceCode: $('mc-device').value.trim(), paymentMethod: 'Tickets', idempotencyKey: key }, true);
+                  const page = await call('POST', '/api/mp/payscore/authorization', null, true);
+                  await call('POST', '/sandbox/wechatpay/users/' + encodeURIComponent($('mc-customer').value) + '/authorize?token='
+                    + encodeURIComponent(page.extraData.apply_permissions_token));
+                  const state = await call('POST', '/api/mp/payscore/authorization/refresh', null, true);
+                  show('mc-ps', '支付分：' + state.label);
+                } catch (e) { show('mc-ps', '开通失败：' + e.message); }
+              };
+              const open = method => async () => {
+                try {
+                  let s = await call('POST', '/api/mp/sessions', { deviceCode: $('mc-device').value.trim(), paymentMethod: method, idempotencyKey: key + '-' + method }, true);
                   show('mc-session', s.statusLabel);
                   clearInterval(poll);
                   poll = setInterval(async () => {
@@ -76,6 +90,8 @@ internal static class CustomerPanel
                   }, 1000);
                 } catch (e) { show('mc-session', '开门失败：' + e.message); }
               };
+              $('mc-open').onclick = open('Tickets');
+              $('mc-open-ps').onclick = open('PayScore');
               $('mc-close').onclick = async () => {
                 try { await call('POST', '/sandbox/xiaomai/devices/' + encodeURIComponent($('mc-device').value.trim()) + '/close'); await door(); }
                 catch (e) { show('mc-door', '关门失败：' + e.message); }
