@@ -104,8 +104,10 @@ public static class CabinetOpsApp
         services.AddScoped<DeviceHandlers>();
         services.AddOptions<DoorSessionOptions>().BindConfiguration(DoorSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DoorSessionMoves>();
+        services.AddScoped<DoorOpener>();
         services.AddScoped<DoorSessionHandlers>();
         services.AddScoped<PayScoreServiceOrders>();
+        services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreServiceOrders>());
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();

@@ -3,8 +3,11 @@
 // did not print, and a stray '&' must not add a query field.
 const HOME = '/pages/index/index'
 
-function devicePage(deviceCode) {
-  return '/pages/device/device?deviceCode=' + encodeURIComponent(deviceCode)
+// method (optional): the way to pay the device page should pick when it is available, e.g.
+// 'Tickets' when the session page sends the customer back after Pay Score refused the order.
+function devicePage(deviceCode, method) {
+  const url = '/pages/device/device?deviceCode=' + encodeURIComponent(deviceCode)
+  return method ? url + '&method=' + encodeURIComponent(method) : url
 }
 
 function storePage(storeCode) {

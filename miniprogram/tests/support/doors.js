@@ -1,13 +1,16 @@
-// Server answers of the 扫码开门 API (DoorSessionsApi), shaped like the real ones, for unit tests.
-// Each builder takes overrides so a test states only what it is about.
-const PAYSCORE_OFF = {
+// Pay Score as the precheck offers it: (a) switch on and the customer authorised, (b) switch on
+// and not authorised (开通微信支付分 first), (c) switch off — WeChat opens without a service order
+// and the order is paid afterwards (payScoreServiceOrders: false in the same answer).
+const PAYSCORE_OK = { method: 'PayScore', label: '微信支付分', available: true, reasonCode: null, reason: null, needsAuthorization: false }
+const PAYSCORE_UNAUTHORIZED = {
   method: 'PayScore',
   label: '微信支付分',
   available: false,
-  reasonCode: 'payscore-unavailable',
-  reason: '微信支付分暂未开通，请使用礼票',
-  needsAuthorization: false,
+  reasonCode: 'payscore-unauthorized',
+  reason: '请先开通微信支付分（免押金，先用后付）',
+  needsAuthorization: true,
 }
+const PAYSCORE_SWITCH_OFF = { method: 'PayScore', label: '微信支付（先用后付）', available: true, reasonCode: null, reason: null, needsAuthorization: false }
 const TICKETS_OK = { method: 'Tickets', label: '礼票', available: true, reasonCode: null, reason: null, needsAuthorization: false }
 const TICKETS_LOW = {
   method: 'Tickets',
@@ -27,11 +30,12 @@ function precheck(overrides) {
       refusalCode: null,
       refusalMessage: null,
       device: DEVICE,
-      methods: [PAYSCORE_OFF, TICKETS_OK],
+      methods: [PAYSCORE_UNAUTHORIZED, TICKETS_OK],
       ticketBalance: 5000,
       minTicketBalance: 500,
       unpaidOrder: null,
       activeSessionNo: null,
+      payScoreServiceOrders: true,
     },
     overrides,
   )
@@ -73,4 +77,4 @@ function sessionView(status, overrides) {
   )
 }
 
-module.exports = { PAYSCORE_OFF, TICKETS_OK, TICKETS_LOW, DEVICE, LABELS, precheck, refused, sessionView }
+module.exports = { PAYSCORE_OK, PAYSCORE_UNAUTHORIZED, PAYSCORE_SWITCH_OFF, TICKETS_OK, TICKETS_LOW, DEVICE, LABELS, precheck, refused, sessionView }

@@ -14,6 +14,10 @@ function createFakeWx(route) {
     scanResult: null, // {result} for success, {errMsg} for fail
     navigations: [], // [{type: 'navigateTo' | 'redirectTo' | 'navigateBack' | 'switchTab', url?}]
     canGoBack: true, // false: navigateBack fails, as on a page opened straight from a QR code
+    // wx.openBusinessView: every call is recorded; businessView(opts) plays WeChat's page and
+    // returns (or resolves to) {} for success or {errMsg} for fail. Default: the customer backs out.
+    businessViews: [],
+    businessView: null,
     route: route || (() => ({ statusCode: 404, header: {}, data: '' })),
   }
 
@@ -81,6 +85,15 @@ function createFakeWx(route) {
         else opts && opts.fail && opts.fail({ errMsg: 'navigateBack:fail cannot navigate back at first page.' })
       })
     },
+    openBusinessView(opts) {
+      state.businessViews.push({ businessType: opts.businessType, extraData: opts.extraData })
+      const play = state.businessView || (() => ({ errMsg: 'openBusinessView:fail cancel' }))
+      later(() => play(opts)).then((r) => {
+        if (r && r.errMsg) opts.fail && opts.fail({ errMsg: r.errMsg })
+        else opts.success && opts.success({ errMsg: 'openBusinessView:ok' })
+        opts.complete && opts.complete()
+      })
+    },
     showToast(opts) {
       state.toasts.push(opts)
     },
@@ -106,6 +119,10 @@ function createFakeWx(route) {
     state.scanOptions = null
     state.navigations.length = 0
     state.canGoBack = true
+    state.businessViews.length = 0
+    state.businessView = null
+    // A test may delete it (an old base library); every test starts with it present.
+    if (global.wx) global.wx.openBusinessView = api.openBusinessView
     if (newRoute) state.route = newRoute
   }
 

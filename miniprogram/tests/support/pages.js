@@ -21,4 +21,17 @@ const text = (page, selector) => {
   return el ? el.dom.textContent.trim() : null
 }
 
-module.exports = { simulate, loadPage, renderPage, text, SRC }
+// '/pages/device/device?deviceCode=SZ001-D02' → { deviceCode: 'SZ001-D02' }, as WeChat passes
+// a navigateTo / redirectTo query to the next page's onLoad.
+function queryOf(url) {
+  const m = /\?(.*)$/.exec(url)
+  const query = {}
+  if (!m) return query
+  m[1].split('&').forEach((pair) => {
+    const i = pair.indexOf('=')
+    query[decodeURIComponent(pair.slice(0, i))] = decodeURIComponent(pair.slice(i + 1))
+  })
+  return query
+}
+
+module.exports = { simulate, loadPage, renderPage, text, queryOf, SRC }

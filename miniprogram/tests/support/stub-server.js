@@ -8,6 +8,12 @@
 // minimum 500). Like the Xiaomai simulator, a cabinet's door is pulled open by itself shortly
 // after the open (Opening → Opened) and closed only by POST /sandbox/xiaomai/devices/{code}/close,
 // which reaches the session a moment later (the vendor's push), never in the same request.
+//
+// 微信支付分 (switch on, as in the demo data): the precheck offers Pay Score once the customer is
+// authorised. POST /api/mp/payscore/authorization hands out a token; the sandbox "customer agrees"
+// (POST /sandbox/wechatpay/users/{openid}/authorize?token=) changes WeChat's side at once and ours
+// only when the notification arrives a moment later; …/authorization/refresh asks WeChat's side
+// and overrules it, as the server does. Service orders are always put in force here.
 const http = require('node:http')
 const crypto = require('node:crypto')
 
@@ -41,6 +47,7 @@ const LABELS = {
   Expired: '会话已超时',
 }
 const ACTIVE = { Created: true, Opening: true, Opened: true }
+const PAYSCORE_LABELS = { Authorized: '已授权', Revoked: '已解除授权', Unknown: '未授权' }
 const KEY_RE = /^[A-Za-z0-9_-]{8,64}$/
 const CODE_RE = /^[A-Za-z0-9_-]{1,50}$/
 
@@ -48,14 +55,19 @@ function startStubServer() {
   const loginCodes = new Map() // code -> openid
   const phoneCodes = new Map() // code -> phone
   const tokens = new Map() // token -> {openid, expires}
-  const customers = new Map() // openid -> {phone, ticketBalance}
+  const customers = new Map() // openid -> {phone, ticketBalance, payScore, payScoreAt}
+  const applyTokens = new Map() // apply_permissions_token -> openid that asked for it
+  const wechatPayUsers = new Map() // openid -> 'AVAILABLE' | 'UNAVAILABLE' (WeChat's side)
 
   const newCode = () => crypto.randomBytes(12).toString('hex')
   const customerOf = (openid) => {
-    if (!customers.has(openid)) customers.set(openid, { phone: null, ticketBalance: 0 })
+    if (!customers.has(openid)) customers.set(openid, { phone: null, ticketBalance: 0, payScore: 'Unknown', payScoreAt: null })
     return customers.get(openid)
   }
-  customers.set(openIdFor('demo-customer-1'), { phone: '13800000001', ticketBalance: 5000 })
+  customers.set(openIdFor('demo-customer-1'), { phone: '13800000001', ticketBalance: 5000, payScore: 'Unknown', payScoreAt: null })
+  // WeChat Pay's notification of a change on its side reaches our server a moment later.
+  const payScoreNotice = (openid, state) =>
+    later(PUSH_DELAY_MS, () => Object.assign(customerOf(openid), { payScore: state, payScoreAt: new Date().toISOString() }))
 
   const stores = new Map() // code -> {storeCode, storeName, address}
   const devices = new Map() // code -> {deviceCode, storeCode, online}
@@ -108,7 +120,9 @@ function startStubServer() {
     const tickets = customer.ticketBalance >= minimum
       ? { method: 'Tickets', label: '礼票', available: true, reasonCode: null, reason: null, needsAuthorization: false }
       : { method: 'Tickets', label: '礼票', available: false, reasonCode: 'tickets-insufficient', reason: '礼票余额不足（至少需要 ' + minimum + ' 张）', needsAuthorization: false }
-    const payScore = { method: 'PayScore', label: '微信支付分', available: false, reasonCode: 'payscore-unavailable', reason: '微信支付分暂未开通，请使用礼票', needsAuthorization: false }
+    const payScore = customer.payScore === 'Authorized'
+      ? { method: 'PayScore', label: '微信支付分', available: true, reasonCode: null, reason: null, needsAuthorization: false }
+      : { method: 'PayScore', label: '微信支付分', available: false, reasonCode: 'payscore-unauthorized', reason: '请先开通微信支付分（免押金，先用后付）', needsAuthorization: true }
     const methods = [payScore, tickets]
     const canOpen = !refusal && methods.some((m) => m.available)
     const [code, message] = refusal || (canOpen ? [null, null] : ['no-payment-method', '没有可用的支付方式'])
@@ -122,6 +136,7 @@ function startStubServer() {
       minTicketBalance: minimum,
       unpaidOrder: null,
       activeSessionNo: mine ? mine.sessionNo : null,
+      payScoreServiceOrders: true,
     }
   }
 
@@ -172,6 +187,21 @@ function startStubServer() {
       const x = sessions.get(no)
       if (!x || x.openid !== openid) return problem(res, 404, 'not-found', '开门会话不存在')
       send(res, 200, sessionView(x))
+    }],
+    // WeChat Pay sandbox controls: the customer agrees on WeChat's page (a token from the
+    // authorization endpoint is needed) or revokes in WeChat; our side learns it by notification.
+    ['POST', /^\/sandbox\/wechatpay\/users\/([^/]+)\/authorize$/, (req, res, body, openid) => {
+      const token = new URLSearchParams(req.url.split('?')[1] || '').get('token')
+      if (!token || !applyTokens.has(token)) return problem(res, 409, 'conflict', '没有有效的授权令牌：请先在小程序中发起开通')
+      wechatPayUsers.set(openid, 'AVAILABLE')
+      payScoreNotice(openid, 'Authorized')
+      send(res, 200, { openid, state: 'AVAILABLE' })
+    }],
+    ['POST', /^\/sandbox\/wechatpay\/users\/([^/]+)\/revoke$/, (req, res, body, openid) => {
+      if (wechatPayUsers.get(openid) !== 'AVAILABLE') return problem(res, 409, 'conflict', '该用户未授权')
+      wechatPayUsers.set(openid, 'UNAVAILABLE')
+      payScoreNotice(openid, 'Revoked')
+      send(res, 200, { openid, state: 'UNAVAILABLE' })
     }],
     // Xiaomai sandbox control: close the open door; the door.closed push arrives a moment later.
     ['POST', /^\/sandbox\/xiaomai\/devices\/([^/]+)\/close$/, (req, res, body, code) => {
@@ -242,6 +272,22 @@ function startStubServer() {
       sessions.set(x.sessionNo, x)
       later(DOOR_PULL_MS, () => move(x, 'Opened')) // the vendor's door.opened push
       send(res, 200, sessionView(x))
+    },
+    'POST /api/mp/payscore/authorization': (req, res) => {
+      const openid = bearer(req)
+      if (!openid) return problem(res, 401, 'unauthenticated', '登录已失效，请重新登录')
+      const token = 'sandbox-apt-' + crypto.randomBytes(12).toString('hex').toUpperCase()
+      applyTokens.set(token, openid)
+      send(res, 200, { businessType: 'wxpayScoreEnable', extraData: { apply_permissions_token: token } })
+    },
+    'POST /api/mp/payscore/authorization/refresh': (req, res) => {
+      const openid = bearer(req)
+      if (!openid) return problem(res, 401, 'unauthenticated', '登录已失效，请重新登录')
+      const wechat = wechatPayUsers.get(openid)
+      const c = customerOf(openid)
+      c.payScore = wechat === 'AVAILABLE' ? 'Authorized' : wechat === 'UNAVAILABLE' ? 'Revoked' : 'Unknown'
+      c.payScoreAt = new Date().toISOString()
+      send(res, 200, { state: c.payScore, label: PAYSCORE_LABELS[c.payScore], at: c.payScoreAt })
     },
     'GET /api/mp/me': (req, res) => {
       const openid = bearer(req)

@@ -64,7 +64,7 @@ describe('device page precheck', () => {
 
     const payScore = page.querySelector('#method-PayScore')
     expect(payScore.dom.textContent).toContain('微信支付分')
-    expect(payScore.dom.textContent).toContain('微信支付分暂未开通，请使用礼票')
+    expect(payScore.dom.textContent).toContain('请先开通微信支付分（免押金，先用后付）')
     expect(payScore.dom.className).toContain('method-disabled')
 
     payScore.dispatchEvent('tap')
@@ -74,9 +74,9 @@ describe('device page precheck', () => {
   })
 
   test('an available method is chosen by tapping it, and the open uses it', async () => {
-    answer = doors.precheck({ methods: [Object.assign({}, doors.PAYSCORE_OFF, { available: true, reasonCode: null, reason: null }), doors.TICKETS_OK] })
+    answer = doors.precheck({ methods: [doors.PAYSCORE_OK, doors.TICKETS_OK] })
     const page = await loaded()
-    expect(page.instance.data.selectedMethod).toBe('PayScore') // the server lists its preferred method first
+    expect(page.instance.data.selectedMethod).toBe('PayScore') // the default when it can be used
 
     page.querySelector('#method-Tickets').dispatchEvent('tap')
     await waitForData(page, (d) => d.selectedMethod === 'Tickets')
@@ -88,18 +88,8 @@ describe('device page precheck', () => {
     expect(opens()[0].data.paymentMethod).toBe('PayScore')
   })
 
-  test('a method that needs Pay Score authorisation is not offered yet (no authorisation is faked)', async () => {
-    answer = doors.precheck({ methods: [Object.assign({}, doors.PAYSCORE_OFF, { available: true, reasonCode: null, reason: null, needsAuthorization: true }), doors.TICKETS_OK] })
-    const page = await loaded()
-
-    expect(page.instance.data.selectedMethod).toBe('Tickets')
-    expect(text(page, '#method-PayScore')).toContain('需要先授权微信支付分，即将支持')
-    page.instance.onChooseMethod({ currentTarget: { dataset: { method: 'PayScore' } } })
-    expect(page.instance.data.selectedMethod).toBe('Tickets')
-  })
-
   test('not enough tickets: the method says why and the page refuses with no-payment-method', async () => {
-    answer = doors.refused('no-payment-method', '没有可用的支付方式', { methods: [doors.PAYSCORE_OFF, doors.TICKETS_LOW], ticketBalance: 300 })
+    answer = doors.refused('no-payment-method', '没有可用的支付方式', { methods: [doors.PAYSCORE_UNAUTHORIZED, doors.TICKETS_LOW], ticketBalance: 300 })
     const page = await loaded()
 
     expect(text(page, '#refusal')).toBe('没有可用的支付方式')

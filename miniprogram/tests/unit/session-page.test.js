@@ -110,6 +110,37 @@ describe('session page states', () => {
     ])
   })
 
+  test('Failed with PAYSCORE_NOT_IN_FORCE shows the message and 改用礼票开门 back to the same cabinet', async () => {
+    answer = status('Failed', {
+      paymentMethod: 'PayScore',
+      active: false,
+      failureCode: 'PAYSCORE_NOT_IN_FORCE',
+      failureMessage: '微信支付分暂时无法下单，请稍后重试或使用礼票',
+    })
+    await open()
+
+    expect(text(page, '#status')).toBe('开门失败')
+    expect(text(page, '#failure')).toBe('微信支付分暂时无法下单，请稍后重试或使用礼票')
+    expect(text(page, '#payment')).toBe('支付方式：微信支付分')
+    expect(text(page, '#choose-tickets')).toBe('改用礼票开门')
+    expect(text(page, '#back')).toBe('返回')
+    expect(page.querySelector('#rescan')).toBeUndefined()
+    expect(page.instance.timer).toBeNull()
+
+    page.querySelector('#choose-tickets').dispatchEvent('tap')
+    await Promise.resolve()
+    // redirectTo: a new visit of the device page (new idempotency keys), tickets selected if usable.
+    expect(fake.state.navigations).toEqual([{ type: 'redirectTo', url: '/pages/device/device?deviceCode=SZ001-D02&method=Tickets' }])
+    expect(toastTitles()).toEqual([])
+  })
+
+  test('Failed with another code keeps 重新扫码 (the cabinet itself failed)', async () => {
+    answer = status('Failed', { paymentMethod: 'PayScore', failureCode: 'LOCK_FAULT', failureMessage: '开门失败，请稍后重试' })
+    await open()
+    expect(page.querySelector('#choose-tickets')).toBeUndefined()
+    expect(text(page, '#rescan')).toBe('重新扫码')
+  })
+
   test('Failed without a message and Expired show a generic Chinese message', async () => {
     answer = status('Failed')
     await open()

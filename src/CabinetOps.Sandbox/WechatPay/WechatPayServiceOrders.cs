@@ -12,6 +12,7 @@ public sealed class SimulatedServiceOrder
     public required string CreateBody { get; init; }
     public required long RiskAmount { get; init; }
     public string State { get; set; } = "DOING";
+    public string? NotifyUrl { get; init; }
     public string? StateDescription { get; set; } = "USER_CONFIRM";
 }
 
@@ -41,14 +42,16 @@ public sealed partial class WechatPaySimulator
             return known.CreateBody == body ? (200, OrderJson(known)) : (400, Error("PARAM_ERROR", "订单重入参数校验失败"));
         if (amount > RiskCapFen)
             return (400, Error("INVALID_REQUEST", "超过服务风险金额"));
-        if (json["need_user_confirm"]?.GetValue<bool>() != false || User(openId).State != "AVAILABLE")
+        // 需确认 (flag omitted or true): the order waits for the customer on WeChat's page, no authorisation needed.
+        var confirmMode = json["need_user_confirm"]?.GetValue<bool>() != false;
+        if (!confirmMode && User(openId).State != "AVAILABLE")
             return (400, Error("INVALID_REQUEST", "用户未授权服务"));
         var order = new SimulatedServiceOrder
         {
             OutOrderNo = outOrderNo, OrderId = "100000" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + Random.Shared.Next(1000, 9999), OpenId = openId,
-            CreateBody = body, RiskAmount = amount,
+            CreateBody = body, RiskAmount = amount, NotifyUrl = json["notify_url"]?.GetValue<string>(),
         };
-        if (NextCreateNotInForce)
+        if (NextCreateNotInForce || confirmMode)
         {
             NextCreateNotInForce = false;
             order.State = "CREATED";
@@ -71,6 +74,18 @@ public sealed partial class WechatPaySimulator
         }
 
         return (400, Error("PARAM_ERROR", "当前订单状态不满足撤销条件"));
+    }
+
+    /// <summary>The customer confirms a 需确认 order on WeChat's page: DOING, and PAYSCORE.USER_CONFIRM to the order's notify URL.</summary>
+    public bool Confirm(string outOrderNo)
+    {
+        if (!_orders.TryGetValue(outOrderNo, out var order) || order.State != "CREATED")
+            return false;
+        order.State = "DOING";
+        order.StateDescription = "USER_CONFIRM";
+        if (order.NotifyUrl is { } url)
+            Notify(url, "PAYSCORE.USER_CONFIRM", "用户确认订单", OrderJson(order).ToJsonString(), _clock.GetUtcNow());
+        return true;
     }
 
     public JsonObject OrderJson(SimulatedServiceOrder o) => new()

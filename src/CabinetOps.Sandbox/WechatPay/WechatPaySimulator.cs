@@ -139,7 +139,7 @@ public sealed partial class WechatPaySimulator
             return false;
         _users[openId] = new PayScoreUser(openId, "AVAILABLE", grant.Code, now);
         _notifyUrls[openId] = grant.NotifyUrl;
-        Notify(grant.NotifyUrl, "PAYSCORE.USER_OPEN_SERVICE", "用户开启服务", openId, "USER_OPEN_SERVICE", grant.Code, now);
+        Notify(grant.NotifyUrl, "PAYSCORE.USER_OPEN_SERVICE", "用户开启服务", PermissionResource(openId, "USER_OPEN_SERVICE", grant.Code, now), now);
         return true;
     }
 
@@ -151,22 +151,24 @@ public sealed partial class WechatPaySimulator
         var now = _clock.GetUtcNow();
         _users[openId] = user with { State = "UNAVAILABLE", ChangedAt = now };
         if (_notifyUrls.TryGetValue(openId, out var url))
-            Notify(url, "PAYSCORE.USER_CLOSE_SERVICE", "用户关闭服务", openId, "USER_CLOSE_SERVICE", user.AuthorizationCode, now);
+            Notify(url, "PAYSCORE.USER_CLOSE_SERVICE", "用户关闭服务", PermissionResource(openId, "USER_CLOSE_SERVICE", user.AuthorizationCode, now), now);
         return true;
     }
 
-    private void Notify(string url, string eventType, string summary, string openId, string status, string? code, DateTimeOffset at)
+    private string PermissionResource(string openId, string status, string? code, DateTimeOffset at) => new JsonObject
     {
-        var resource = new JsonObject
-        {
-            ["appid"] = Options.AppId,
-            ["mchid"] = Options.MchId,
-            ["service_id"] = Options.ServiceId,
-            ["openid"] = openId,
-            ["user_service_status"] = status,
-            ["openorclose_time"] = at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
-            ["authorization_code"] = code,
-        }.ToJsonString();
+        ["appid"] = Options.AppId,
+        ["mchid"] = Options.MchId,
+        ["service_id"] = Options.ServiceId,
+        ["openid"] = openId,
+        ["user_service_status"] = status,
+        ["openorclose_time"] = at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+        ["authorization_code"] = code,
+    }.ToJsonString();
+
+    /// <summary>A notification (§6.2): the resource encrypted with the APIv3 key, the body signed, delivered in the background.</summary>
+    private void Notify(string url, string eventType, string summary, string resource, DateTimeOffset at)
+    {
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var plain = Encoding.UTF8.GetBytes(resource);
         var sealedBytes = new byte[plain.Length + 16];

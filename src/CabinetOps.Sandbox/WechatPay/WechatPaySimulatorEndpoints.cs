@@ -50,6 +50,8 @@ public static class WechatPaySimulatorEndpoints
         var control = app.MapGroup("/sandbox/wechatpay").ExcludeFromDescription();
         control.MapGet("/orders/{outOrderNo}", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Order(outOrderNo) is { } o ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 404, title: "没有该支付分订单"));
+        control.MapPost("/orders/{outOrderNo}/confirm", (string outOrderNo, WechatPaySimulator sim) =>
+            sim.Confirm(outOrderNo) ? Results.Json(sim.OrderJson(sim.Order(outOrderNo)!)) : Results.Problem(statusCode: 409, title: "该订单不在待确认状态"));
         control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, WechatPaySimulator sim) =>
         {
             sim.Busy = busy ?? sim.Busy;

@@ -61,3 +61,17 @@ public sealed class WechatPaySignatureRules
         Assert.Matches("^[0-9a-zA-Z]{32}$", WechatPaySignature.NewNonce());
     }
 }
+
+/// <summary>The APIv2 page signature against WeChat's official APIv2 sample (payscore.md §7.2).</summary>
+public sealed class WechatPayV2SignatureRules
+{
+    [Fact]
+    public void OfficialSampleGivesTheOfficialHmac()
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["mch_id"] = "10000100", ["body"] = "test", ["nonce_str"] = "ibuaiVcKdpRxkhJA", ["appid"] = "wxd930ea5d5a258f4f", ["device_info"] = "1000", ["empty"] = "",
+        };
+        Assert.Equal("6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6", WechatPaySignature.SignV2(fields, "192006250b4c09247ec02edce69f6a2d"));
+    }
+}

@@ -1,26 +1,59 @@
-// 开门: the page a cabinet QR code leads to (options.deviceCode). Precheck on load, show why the
-// door cannot open when it cannot, let the customer pick a way to pay, then open and hand over to
-// the session page. Component() page for the same reason as the home page.
+// 开门: the page a cabinet QR code leads to (options.deviceCode, optionally options.method). Precheck
+// on load, show why the door cannot open when it cannot, let the customer pick a way to pay — and
+// open WeChat's Pay Score authorisation page first when Pay Score needs it — then open and hand over
+// to the session page. Component() page for the same reason as the home page.
 const doors = require('../../services/doors')
+const payscore = require('../../services/payscore')
 const idempotency = require('../../utils/idempotency')
 const format = require('../../utils/format')
 const nav = require('../../utils/nav')
 
 const CODE_RE = /^[A-Za-z0-9_-]{1,50}$/
+const METHODS = { PayScore: true, Tickets: true }
+// Pay Score first: nothing to top up and nothing paid before the door closes; tickets otherwise.
+const DEFAULT_ORDER = ['PayScore', 'Tickets']
 const MSG_BAD_CODE = '柜子编号无效，请重新扫码'
-const MSG_NEEDS_AUTH = '需要先授权微信支付分，即将支持'
+const MSG_NEEDS_AUTH = '请先开通微信支付分'
+const MSG_PAY_AFTER = '先取商品，关门后按订单金额用微信支付'
+const MSG_UPDATE_WECHAT = '当前微信版本过低，请升级微信后再开通微信支付分'
+const MSG_AUTH_PAGE_FAILED = '无法打开微信支付分页面，请稍后重试'
 
-// A method the customer can pick now. A method that needs authorisation first is shown but not
-// offered: the authorisation step (authorizePayScore, with the Pay Score client) does not exist
-// yet, and opening without it would leave a door open with no way to charge.
+// A method the customer can pick now. Pay Score that needs authorisation is shown with
+// 开通微信支付分 but not offered: opening without a service order would leave a door open with no
+// way to charge (the server refuses it with payscore-unauthorized anyway).
 function choosable(m) {
   return !!m && m.available === true && !m.needsAuthorization
 }
 
-function hintOf(m) {
+// (a) Pay Score authorised and (tickets) available: no hint. (b) not authorised: the server's
+// reason, above the 开通 button. (c) the Pay Score switch is off (payScoreServiceOrders false): no
+// service order, the order is paid after the door closes — the label alone does not say so.
+function hintOf(m, serviceOrders) {
+  if (m.needsAuthorization) return m.reason || MSG_NEEDS_AUTH
   if (!m.available) return m.reason || '暂不可用'
-  if (m.needsAuthorization) return MSG_NEEDS_AUTH
+  if (m.method === 'PayScore' && !serviceOrders) return MSG_PAY_AFTER
   return ''
+}
+
+// 开通 is offered only where it can lead to an open: the door can open already (with tickets), or
+// the one refusal is that no method is available. Any other refusal (offline, busy, an unpaid
+// order…) stays whatever the customer authorises.
+function authorizable(answer, m) {
+  return !!m && m.needsAuthorization === true && (answer.canOpen === true || answer.refusalCode === 'no-payment-method')
+}
+
+// The first wish that names a method the customer can pick, else the first one they can pick.
+function pick(methods, wishes) {
+  for (let i = 0; i < wishes.length; i++) {
+    const m = methods.filter((x) => x.choosable && x.method === wishes[i])[0]
+    if (m) return m
+  }
+  return methods.filter((x) => x.choosable)[0] || null
+}
+
+// "微信支付（先用后付）" → "微信支付": the button already wraps the label in （）.
+function shortLabel(label) {
+  return String(label || '').replace(/（[^）]*）$/, '')
 }
 
 Component({
@@ -35,7 +68,11 @@ Component({
     refusalMessage: '',
     methods: [], // server methods + {choosable, hint}
     selectedMethod: '', // 'Tickets' | 'PayScore' | ''
-    selectedLabel: '',
+    selectedLabel: '', // short form, for the 开门 button
+    payScoreServiceOrders: true, // false = the Pay Score switch is off (see hintOf)
+    payScoreAuthorizable: false, // show 开通微信支付分
+    authorizing: false, // from the 开通 tap until the precheck after WeChat's page
+    authNotice: '', // why 开通 cannot work here (an old WeChat)
     ticketBalance: 0,
     minTicketBalance: 0,
     unpaidOrder: null, // {orderNo, amountText, timeText}
@@ -47,15 +84,38 @@ Component({
   methods: {
     onLoad(query) {
       const code = query && typeof query.deviceCode === 'string' ? query.deviceCode.trim() : ''
-      // One key per visit of this page = one open intent: every tap and retry below reuses it,
-      // so the server opens the door at most once however often the answer is lost.
-      this.idempotencyKey = idempotency.newKey()
+      // One key per (visit, method), made on first use (keyFor). Per visit: every tap and retry of
+      // one intent reuses it, so the server opens the door at most once however often the answer
+      // is lost. Per method as well, because the server answers a known key with the session it
+      // made whatever the method: after a lost Pay Score answer, a tap with tickets must not get
+      // that Pay Score session back (a different method is a different intent; while the first
+      // session is active the server refuses the second with customer-active-session). Not reset
+      // on each change of method: after a lost Pay Score answer, switching to tickets and back
+      // would mint a new Pay Score key, and the retry would be refused (customer-active-session)
+      // instead of getting the session the server made for the first tap.
+      this.idempotencyKeys = {}
+      // One-shot wish for the first precheck (the session page sends 'Tickets' after Pay Score
+      // refused the order); afterwards the customer's own choice is kept.
+      this.preferredMethod = query && METHODS[query.method] === true ? query.method : ''
+      this.authorizing = false
+      this.authAttempt = 0
+      this.awaitingAttempt = 0 // the attempt whose return from WeChat's page is not handled yet
+      this.returning = null
       if (!CODE_RE.test(code)) {
         this.setData({ loading: false, loadFailed: true, loadError: MSG_BAD_CODE })
         return Promise.resolve()
       }
       this.setData({ deviceCode: code })
       return this.refresh()
+    },
+
+    // A Component page gets its page lifecycles in methods. Returning from WeChat's Pay Score
+    // page shows this page again (App.onShow scene 1038, payscore.md §3.5). Nothing documents
+    // whether that comes before or after openBusinessView's callbacks, so either one handles the
+    // return, once (afterAuthorization).
+    onShow() {
+      if (this.awaitingAttempt) return this.afterAuthorization(this.awaitingAttempt)
+      return Promise.resolve()
     },
 
     onPullDownRefresh() {
@@ -73,13 +133,16 @@ Component({
     },
 
     showPrecheck(answer) {
+      // Absent from an older server: it had no switch, a service order is the default.
+      const serviceOrders = answer.payScoreServiceOrders !== false
       const methods = (answer.methods || []).map((m) =>
-        Object.assign({}, m, { choosable: choosable(m), hint: hintOf(m) }),
+        Object.assign({}, m, { choosable: choosable(m), hint: hintOf(m, serviceOrders) }),
       )
-      // Keep the customer's choice across a refresh when it is still possible; otherwise the
-      // first possible method in the server's order (it lists its preferred method first).
-      const kept = methods.filter((m) => m.choosable && m.method === this.data.selectedMethod)[0]
-      const selected = kept || methods.filter((m) => m.choosable)[0] || null
+      // A wish (back from a refusal, or just authorised) first, then the customer's choice kept
+      // across a refresh, then Pay Score, then tickets, then whatever else the server offers.
+      const selected = pick(methods, [this.preferredMethod, this.data.selectedMethod].concat(DEFAULT_ORDER))
+      this.preferredMethod = ''
+      const payScore = methods.filter((m) => m.method === 'PayScore')[0]
       const unpaid = answer.unpaidOrder
       this.setData({
         loading: false,
@@ -91,7 +154,9 @@ Component({
         refusalMessage: answer.canOpen ? '' : answer.refusalMessage || '暂时无法开门',
         methods: methods,
         selectedMethod: selected ? selected.method : '',
-        selectedLabel: selected ? selected.label : '',
+        selectedLabel: selected ? shortLabel(selected.label) : '',
+        payScoreServiceOrders: serviceOrders,
+        payScoreAuthorizable: authorizable(answer, payScore),
         ticketBalance: answer.ticketBalance || 0,
         minTicketBalance: answer.minTicketBalance || 0,
         unpaidOrder: unpaid
@@ -111,7 +176,69 @@ Component({
       const method = e && e.currentTarget && e.currentTarget.dataset && e.currentTarget.dataset.method
       const m = this.data.methods.filter((x) => x.method === method)[0]
       if (!choosable(m) || this.data.opening) return
-      this.setData({ selectedMethod: m.method, selectedLabel: m.label })
+      this.setData({ selectedMethod: m.method, selectedLabel: shortLabel(m.label) })
+    },
+
+    keyFor(method) {
+      if (!this.idempotencyKeys[method]) this.idempotencyKeys[method] = idempotency.newKey()
+      return this.idempotencyKeys[method]
+    },
+
+    // 开通微信支付分 (payscore.md §3.5): the server's token opens WeChat's page. WeChat's answer
+    // cannot tell whether the customer agreed, so whichever comes first of openBusinessView's
+    // success / fail and this page's next onShow asks the server (afterAuthorization), once.
+    // The in-flight flag makes a double tap a no-op (stub buttons ignore `disabled`).
+    onAuthorizePayScore() {
+      if (this.authorizing || this.data.opening || !this.data.payScoreAuthorizable) return Promise.resolve()
+      if (!payscore.canOpenAuthorizationPage()) {
+        wx.showToast({ title: MSG_UPDATE_WECHAT, icon: 'none', duration: 2500 })
+        this.setData({ authNotice: MSG_UPDATE_WECHAT })
+        return Promise.resolve()
+      }
+      const attempt = ++this.authAttempt
+      this.authorizing = true
+      this.setData({ authorizing: true, authNotice: '' })
+      return payscore
+        .startAuthorization()
+        .then(
+          (page) => {
+            this.awaitingAttempt = attempt
+            return payscore.openAuthorizationPage(page).then((r) => {
+              // Backing out of WeChat's page is the customer's choice: no toast. The server is
+              // asked all the same: a failure report does not prove the customer did not agree.
+              if (!r.ok && !r.cancelled && attempt === this.authAttempt) {
+                wx.showToast({ title: MSG_AUTH_PAGE_FAILED, icon: 'none', duration: 2500 })
+              }
+              return this.afterAuthorization(attempt)
+            })
+          },
+          // No token (e.g. 503 payscore-unavailable): api.js has shown the problem's title.
+          () => {},
+        )
+        .then(() => this.endAuthorizing(attempt))
+    },
+
+    // The customer is back from WeChat's page: the server asks WeChat, then the precheck shows the
+    // result and selects Pay Score when it can be used now. A refresh that fails has been a toast;
+    // the precheck still runs (a notification from WeChat may have arrived meanwhile).
+    afterAuthorization(attempt) {
+      if (this.awaitingAttempt !== attempt) return this.returning || Promise.resolve()
+      this.awaitingAttempt = 0
+      this.returning = payscore
+        .refreshAuthorization()
+        .catch(() => {})
+        .then(() => {
+          this.preferredMethod = 'PayScore'
+          return this.refresh()
+        })
+        .then(() => this.endAuthorizing(attempt))
+      return this.returning
+    },
+
+    endAuthorizing(attempt) {
+      if (attempt !== this.authAttempt || !this.authorizing) return
+      this.authorizing = false
+      this.setData({ authorizing: false })
     },
 
     // 开门. Stubbed buttons do not honour `disabled`, so every condition is checked here too;
@@ -119,13 +246,14 @@ Component({
     onOpen() {
       const d = this.data
       const method = d.methods.filter((m) => m.method === d.selectedMethod)[0]
-      if (d.opening || d.loading || !d.canOpen || d.unpaidOrder || !choosable(method)) return Promise.resolve()
+      if (d.opening || d.loading || this.authorizing || !d.canOpen || d.unpaidOrder || !choosable(method)) return Promise.resolve()
       this.setData({ opening: true, openError: '' })
       return doors
-        .openSession(d.deviceCode, method.method, this.idempotencyKey)
+        .openSession(d.deviceCode, method.method, this.keyFor(method.method))
         .then((session) => {
           // redirectTo, not navigateTo: coming back to this page after the door closed would
           // offer 开门 again with a key the server already used (it would answer the old session).
+          // A Failed session goes there too: the session page says why and offers the way back.
           // `opening` stays set until the page is gone, so no tap slips in during the switch.
           wx.redirectTo({
             url: nav.sessionPage(session.sessionNo),

@@ -19,6 +19,10 @@ const MSG_EXPIRED = '本次购物已超时结束，请重新扫码'
 const MSG_UNKNOWN_QR = '无法识别的二维码'
 const MSG_SCAN_FAILED = '扫码失败，请重试'
 const PAYMENT_LABELS = { Tickets: '礼票', PayScore: '微信支付分' }
+// WeChat did not put the Pay Score service order in force, so the door stayed shut (payscore.md
+// §2: no door without an order in force). The payment failed, not the cabinet: another way to
+// pay may work.
+const PAYSCORE_NOT_IN_FORCE = 'PAYSCORE_NOT_IN_FORCE'
 const HINTS = {
   Created: '正在连接柜子，请稍候',
   Opening: '柜门即将打开，请稍候',
@@ -53,6 +57,7 @@ Component({
     ended: false, // Closed / Settled: polling stopped, nothing left to do
     failed: false, // Failed / Expired
     failureMessage: '',
+    payScoreRefused: false, // Failed with PAYSCORE_NOT_IN_FORCE: offer tickets on the same cabinet
     pollTrouble: '',
     loadError: '', // the session cannot be shown at all (bad number, not ours)
   },
@@ -143,11 +148,20 @@ Component({
         ended: doors.isStopStatus(view.status) && !failed,
         failed: failed,
         failureMessage: failed ? view.failureMessage || (view.status === 'Expired' ? MSG_EXPIRED : MSG_FAILED) : '',
+        payScoreRefused: failed && view.failureCode === PAYSCORE_NOT_IN_FORCE && !!view.deviceCode,
       })
     },
 
     onBack() {
       nav.goBack()
+    },
+
+    // 改用礼票开门: back to the same cabinet's page, tickets selected when the customer can use them
+    // (the page says why otherwise). redirectTo: this session is over, and the device page is a new
+    // visit with new idempotency keys, so the refused Pay Score session is not answered again.
+    onChooseTickets() {
+      if (!this.data.deviceCode) return
+      wx.redirectTo({ url: nav.devicePage(this.data.deviceCode, 'Tickets') })
     },
 
     onHome() {

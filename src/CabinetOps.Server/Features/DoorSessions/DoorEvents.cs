@@ -12,7 +12,7 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// Events come twice, late or out of order; <see cref="DoorSessionMoves"/> only moves forwards, so
 /// a late "opened" after "closed" changes nothing but the recorded facts.
 /// </summary>
-public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, UnitOfWork work, IOptions<DoorSessionOptions> options) : IXiaomaiEventProcessor
+public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, WorkQueue queue, IOptions<DoorSessionOptions> options) : IXiaomaiEventProcessor
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["door.opened", "door.closed", "door.open_failed", "door.left_open"];
 
@@ -31,8 +31,7 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, U
                 if (await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct))
                 {
                     // No close within the vendor's bound: ask it (§2.12 item 2).
-                    await work.ScheduleAsync(new CheckDoorSession(session.Id), options.Value.OpenedCheckAfter);
-                    await work.CommitAsync(ct);
+                    await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.OpenedCheckAfter);
                 }
 
                 break;
@@ -63,9 +62,9 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, U
 /// <summary>Resends an open whose outcome is unknown; throwing keeps it on the retry schedule, then manual.</summary>
 public static class ResendDoorOpenHandler
 {
-    public static async Task Handle(ResendDoorOpen message, DoorSessionHandlers sessions, CancellationToken ct)
+    public static async Task Handle(ResendDoorOpen message, DoorOpener opener, CancellationToken ct)
     {
-        if (!await sessions.SendOpenAsync(message.SessionId, ct))
+        if (!await opener.SendOpenAsync(message.SessionId, ct))
             throw new InvalidOperationException($"开门会话 {message.SessionId} 的开门结果仍未知（小麦无响应）");
     }
 }
@@ -76,13 +75,23 @@ public static class ResendDoorOpenHandler
 /// </summary>
 public static class CheckDoorSessionHandler
 {
-    public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, UnitOfWork work,
-        IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
+    public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
+        PayScoreServiceOrders payScore, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
         if (!DoorSessionRules.IsActive(session.Status))
             return;
         var o = options.Value;
+        if (session.Status == DoorSessionStatus.Created && session.PayScoreRequest is not null)
+        {
+            // The Pay Score deadline: 需确认 not confirmed, or a create whose answer was never applied.
+            // A last query for the former; unconfirmed → expire (the move cancels the order).
+            await payScore.ConfirmAsync(session.Id, ct);
+            if (await db.DoorSessions.Where(s => s.Id == session.Id).Select(s => s.Status).SingleAsync(ct) == DoorSessionStatus.Created)
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Expired, "微信支付分订单未在时限内确认", null, ct, "PAYSCORE_NOT_CONFIRMED", "未确认微信支付分订单，本次未开门");
+            return;
+        }
+
         var answer = await xiaomai.GetSessionAsync(session.SessionNo, ct);
         if (!answer.Ok)
         {
@@ -118,10 +127,6 @@ public static class CheckDoorSessionHandler
                 break;
         }
 
-        async Task Again(TimeSpan delay)
-        {
-            await work.ScheduleAsync(new CheckDoorSession(session.Id), delay);
-            await work.CommitAsync(ct);
-        }
+        Task Again(TimeSpan delay) => queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, delay);
     }
 }

@@ -40,6 +40,8 @@ public sealed class DoorSession
     /// <summary>WeChat's service order number once created; our <c>out_order_no</c> is <see cref="SessionNo"/>.</summary>
     public string? PayScoreOrderId { get; set; }
     public string? PayScoreOrderState { get; set; }
+    /// <summary>需确认 mode: the create answer's <c>package</c> for WeChat's confirmation page.</summary>
+    public string? PayScorePackage { get; set; }
 }
 
 /// <summary>How the customer chose to pay when opening.</summary>
@@ -91,6 +93,7 @@ internal sealed class DoorSessionConfiguration : IEntityTypeConfiguration<DoorSe
         b.Property(x => x.PayScoreRequest).HasMaxLength(2000);
         b.Property(x => x.PayScoreOrderId).HasMaxLength(64);
         b.Property(x => x.PayScoreOrderState).HasMaxLength(20);
+        b.Property(x => x.PayScorePackage).HasMaxLength(300);
         // One active session per device and per customer, in the database and not only in code.
         b.HasIndex(x => x.DeviceId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_device");
         b.HasIndex(x => x.CustomerId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_customer");

@@ -29,6 +29,9 @@ public sealed class DoorSessionOptions
 
     /// <summary>The vendor's "no such session" proves an open was never accepted only this long after our last attempt.</summary>
     public TimeSpan NotFoundProvesAfter { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>需确认 mode: how long the customer has to confirm the Pay Score order before the session expires.</summary>
+    public TimeSpan PayScoreConfirmTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed record PrecheckRequest(
@@ -54,8 +57,13 @@ public sealed record CabinetView(string DeviceCode, bool Available, string State
 
 public sealed record StoreCabinetsView(string StoreCode, string StoreName, string? Address, IReadOnlyList<CabinetView> Cabinets);
 
+/// <summary>What the mini-program passes to <c>wx.openBusinessView</c> to open a WeChat Pay page.</summary>
+public sealed record WechatPayPage(string BusinessType, IReadOnlyDictionary<string, string> ExtraData);
+
+/// <summary>A door session as the customer sees it. <c>PayScoreConfirmation</c>: 需确认 mode, the order waits for the customer on WeChat's page.</summary>
 public sealed record DoorSessionView(string SessionNo, string DeviceCode, string StoreName, DoorPaymentMethod PaymentMethod, DoorSessionStatus Status, string StatusLabel,
-    bool Active, string? FailureCode, string? FailureMessage, DateTime CreatedAt, DateTime? OpenedAt, DateTime? ClosedAt, DateTime? EndedAt);
+    bool Active, string? FailureCode, string? FailureMessage, DateTime CreatedAt, DateTime? OpenedAt, DateTime? ClosedAt, DateTime? EndedAt,
+    WechatPayPage? PayScoreConfirmation = null);
 
 /// <summary>Durable work: resend an open whose outcome is unknown, with the same session id (§2.7.5).</summary>
 public sealed record ResendDoorOpen(long SessionId) : IExternalWork
@@ -73,9 +81,8 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 /// 扫码开门 for the mini-program: precheck (DESIGN §4 step 3, our database only) and the
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
-public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work, DoorSessionMoves moves, XiaomaiClient xiaomai, StoreDefaults defaults,
-    PayScoreServiceOrders payScore,
-    DbRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<DoorSessionOptions> options, TimeProvider clock, ILogger<DoorSessionHandlers> logger)
+public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, DoorOpener opener, StoreDefaults defaults, PayScoreServiceOrders payScoreOrders,
+    DbRateLimiter limiter, IOptions<RateLimitOptions> limits, TimeProvider clock)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct)
     {
@@ -106,7 +113,8 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
         var tickets = customer.TicketBalance >= minimum
             ? new PaymentOption(DoorPaymentMethod.Tickets, "礼票", true, null, null, false)
             : new PaymentOption(DoorPaymentMethod.Tickets, "礼票", false, "tickets-insufficient", $"礼票余额不足（至少需要 {minimum} 张）", false);
-        var payScore = PayScoreOption(settings?.PayScoreEnabled ?? true, customer.PayScoreState);
+        var payScore = PayScoreOption(settings?.PayScoreEnabled ?? true, payScoreOrders.Mode == Integrations.WechatPay.PayScoreMode.Confirm
+            ? Customers.PayScoreAuthorization.Authorized : customer.PayScoreState);
         IReadOnlyList<PaymentOption> methods = [payScore, tickets];
         var canOpen = refusal is null && methods.Any(m => m.Available);
         (string? code, string? message) = refusal is { } r ? (r.Code, r.Message) : canOpen ? (null, null) : ("no-payment-method", "没有可用的支付方式");
@@ -169,51 +177,12 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
 
         db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = session.Id, From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
         await db.SaveChangesAsync(ct);
-        if (session.PaymentMethod == DoorPaymentMethod.PayScore && check.PayScoreServiceOrders && !await payScore.PutInForceAsync(session, device, ct))
+        if (session.PaymentMethod == DoorPaymentMethod.PayScore && check.PayScoreServiceOrders && !await payScoreOrders.PutInForceAsync(session, device, ct))
             return await ViewAsync(session.Id, ct);
-        if (!await SendOpenAsync(session.Id, ct))
-        {
-            await work.EnqueueAsync(new ResendDoorOpen(session.Id));
-            await work.CommitAsync(ct);
-        }
+        if (!await opener.SendOpenAsync(session.Id, ct))
+            await queue.EnqueueAsync(new ResendDoorOpen(session.Id), ct);
 
         return await ViewAsync(session.Id, ct);
-    }
-
-    /// <summary>Sends (or resends) the open command of a stored session and applies the answer.</summary>
-    public async Task<bool> SendOpenAsync(long sessionId, CancellationToken ct)
-    {
-        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
-        if (!DoorSessionRules.IsActive(session.Status) || session.Status == DoorSessionStatus.Opened)
-            return true;
-        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.Id == session.DeviceId, ct);
-        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == session.StoreId, ct);
-        var o = options.Value;
-        var sentAt = clock.GetUtcNow().UtcDateTime;
-        await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
-        var result = await xiaomai.OpenAsync(device.DeviceCode,
-            new XiaomaiOpenRequest(session.SessionNo, CustomerRef(session.CustomerId), 1, o.UnlockWindowSeconds, $"store={store.StoreCode}"), ct);
-        if (result.Ok)
-        {
-            var accepted = result.Data!;
-            await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
-            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁", accepted.RequestedAt?.UtcDateTime, ct);
-            await work.ScheduleAsync(new CheckDoorSession(sessionId), TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
-            await work.CommitAsync(ct);
-            return true;
-        }
-
-        if (result.OutcomeUnknown)
-        {
-            // Accepted or not, we cannot tell: keep the session opening and resend the identical
-            // command on the retry schedule until a 200 or a 4xx settles it (never a new session id).
-            logger.LogWarning("Open of door session {SessionId} has an unknown outcome ({Code}); resending", sessionId, result.ErrorCode);
-            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, "开门结果未知，正在向小麦确认", null, ct);
-            return false;
-        }
-
-        await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, OpenRefusalMessage(result.ErrorCode!));
-        return true;
     }
 
     /// <summary>A store QR code lists its cabinets with whether each can be used now (DESIGN §4 step 1).</summary>
@@ -251,8 +220,15 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
         : state == Customers.PayScoreAuthorization.Authorized ? new PaymentOption(DoorPaymentMethod.PayScore, "微信支付分", true, null, null, false)
         : new PaymentOption(DoorPaymentMethod.PayScore, "微信支付分", false, "payscore-unauthorized", "请先开通微信支付分（免押金，先用后付）", true);
 
-    /// <summary>The opaque customer reference the vendor echoes (never a phone number or openid, §2.3).</summary>
-    public static string CustomerRef(int customerId) => $"u_{customerId}";
+    /// <summary>需确认 mode: the customer is back from WeChat's confirmation page; ask WeChat and open the door if the order is in force.</summary>
+    public async Task<Result<DoorSessionView>> PayScoreConfirmedAsync(int customerId, string sessionNo, CancellationToken ct)
+    {
+        var session = await db.DoorSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionNo == sessionNo && s.CustomerId == customerId, ct);
+        if (session is null)
+            return Problem.NotFound("开门会话");
+        await payScoreOrders.ConfirmAsync(session.Id, ct);
+        return await ViewAsync(session.Id, ct);
+    }
 
     private async Task<DoorSessionView?> ExistingAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
     {
@@ -267,22 +243,16 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, UnitOfWork work,
                join st in db.Stores on s.StoreId equals st.Id
                where s.Id == id
                select new { s, d.DeviceCode, st.StoreName }).SingleAsync(ct) is var r
-            ? new DoorSessionView(r.s.SessionNo, r.DeviceCode, r.StoreName, r.s.PaymentMethod, r.s.Status, r.s.Status.Label(), DoorSessionRules.IsActive(r.s.Status),
-                r.s.FailureCode, r.s.FailureMessage, r.s.CreatedAt, r.s.OpenedAt, r.s.ClosedAt, r.s.EndedAt)
+            ? new DoorSessionView(r.s.SessionNo, r.DeviceCode, r.StoreName, r.s.PaymentMethod, r.s.Status,
+                r.s.Status == DoorSessionStatus.Created && r.s.PayScorePackage is not null ? "请在微信支付分页面确认订单" : r.s.Status.Label(), DoorSessionRules.IsActive(r.s.Status),
+                r.s.FailureCode, r.s.FailureMessage, r.s.CreatedAt, r.s.OpenedAt, r.s.ClosedAt, r.s.EndedAt,
+                r.s.Status == DoorSessionStatus.Created && r.s.PayScorePackage is { } package ? payScoreOrders.ConfirmationPage(package) : null)
             : throw new InvalidOperationException();
 
     /// <summary>DS + Beijing time + 6 random characters: readable in support calls, unique by the index.</summary>
     private static string NewSessionNo(DateTime utc) =>
         "DS" + Infrastructure.Time.ShanghaiTime.FromUtc(utc).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)
         + RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 6);
-
-    private static string OpenRefusalMessage(string code) => code switch
-    {
-        "DEVICE_OFFLINE" => "设备离线，请稍后再试或更换柜子",
-        "DEVICE_BUSY" => "柜子正在被使用，请稍候",
-        "DEVICE_DISABLED" or "DEVICE_NOT_BOUND" or "DEVICE_NOT_FOUND" => "柜子暂停服务，请更换柜子",
-        _ => "开门失败，请稍后重试",
-    };
 
     private static Problem Refused(string code, string message) => new(code, message, code switch
     {

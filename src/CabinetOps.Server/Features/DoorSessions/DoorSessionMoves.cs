@@ -8,7 +8,7 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// (an event may arrive before the open call has answered), so every move is a conditional UPDATE
 /// on the state it starts from, recorded with its cause in <c>door_session_transitions</c>.
 /// </summary>
-public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.UnitOfWork work, TimeProvider clock, ILogger<DoorSessionMoves> logger)
+public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, TimeProvider clock, ILogger<DoorSessionMoves> logger)
 {
     /// <summary>Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.</summary>
     public async Task<bool> MoveAsync(long sessionId, DoorSessionStatus to, string cause, DateTime? at, CancellationToken ct, string? failureCode = null,
@@ -31,12 +31,12 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
                 .SetProperty(s => s.FailureMessage, s => failureMessage ?? s.FailureMessage), ct);
             if (moved == 1)
             {
-                work.Db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = sessionId, From = from, To = to, At = now, Cause = Truncate(cause) });
-                // A door that never opened must not leave a Pay Score order behind: cancel it in the same commit.
+                db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = sessionId, From = from, To = to, At = now, Cause = Truncate(cause) });
+                await db.SaveChangesAsync(ct);
+                // A door that never opened must not leave a Pay Score order behind.
                 if (to is DoorSessionStatus.Failed or DoorSessionStatus.Expired
-                    && await db.DoorSessions.AnyAsync(s => s.Id == sessionId && s.PayScoreOrderId != null, ct))
-                    await work.EnqueueAsync(new CancelPayScoreOrder(sessionId));
-                await work.CommitAsync(ct);
+                    && await db.DoorSessions.AnyAsync(s => s.Id == sessionId && s.PayScoreRequest != null && s.PayScoreOrderState != "REVOKED", ct))
+                    await queue.EnqueueAsync(new CancelPayScoreOrder(sessionId), ct);
                 logger.LogInformation("Door session {SessionId} {From} → {To}: {Cause}", sessionId, from, to, cause);
                 return true;
             }

@@ -23,6 +23,9 @@ public static class DoorSessionsApi
         g.MapGet("/sessions/{sessionNo}", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (string sessionNo, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
                 (await h.GetAsync(CustomerBearerHandler.CustomerId(http.User), sessionNo, ct)).ToHttp())
             .WithSummary("开门会话的当前状态（小程序轮询）");
+        g.MapPost("/sessions/{sessionNo}/payscore-confirmed", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (string sessionNo, HttpContext http,
+                DoorSessionHandlers h, CancellationToken ct) => (await h.PayScoreConfirmedAsync(CustomerBearerHandler.CustomerId(http.User), sessionNo, ct)).ToHttp())
+            .WithSummary("需确认模式：顾客从微信支付分确认页返回后调用，服务器向微信查询，订单生效即开门");
         return app;
     }
 }

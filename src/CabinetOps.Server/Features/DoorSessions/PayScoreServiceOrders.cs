@@ -23,10 +23,18 @@ public sealed record CancelPayScoreOrder(long SessionId) : IExternalWork
 /// answers that it is in force (<c>DOING</c>). Our <c>out_order_no</c> is the session number, and
 /// the create body is stored before the call so a retry resends it unchanged.
 /// </summary>
-public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClient wechatPay, DoorSessionMoves moves, StoreDefaults defaults, UnitOfWork work,
-    IOptions<WechatPayOptions> options, TimeProvider clock, ILogger<PayScoreServiceOrders> logger)
+public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClient wechatPay, DoorSessionMoves moves, DoorOpener opener, StoreDefaults defaults,
+    WorkQueue queue, IOptions<WechatPayOptions> options, IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock, ILogger<PayScoreServiceOrders> logger)
+    : IWechatPayEventProcessor
 {
-    /// <summary>True when the order is in force and the door may open; otherwise the session has failed with the reason.</summary>
+    public PayScoreMode Mode => options.Value.PayScoreMode;
+
+    public IReadOnlyCollection<string> EventTypes { get; } = ["PAYSCORE.USER_CONFIRM"];
+    /// <summary>
+    /// True when the order is in force and the door may open now. False when the session failed
+    /// with the reason — or, in 需确认 mode, waits (still created) for the customer to confirm on
+    /// WeChat's page; the door then opens on <c>PAYSCORE.USER_CONFIRM</c> or the confirmed query.
+    /// </summary>
     public async Task<bool> PutInForceAsync(DoorSession session, Device device, CancellationToken ct)
     {
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == session.CustomerId, ct);
@@ -45,12 +53,28 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
             ["risk_fund"] = new JsonObject { ["name"] = "ESTIMATE_ORDER_COST", ["amount"] = ceiling.Fen, ["description"] = "智能柜购物预估金额" },
             ["notify_url"] = o.NotifyUrl,
             ["openid"] = customer.OpenId,
-            ["need_user_confirm"] = false,
             ["device"] = new JsonObject { ["start_device_id"] = device.DeviceCode },
-        }.ToJsonString();
-        await db.DoorSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.PayScoreRequest, body), ct);
+        };
+        // 免确认 must say so explicitly: an omitted flag comes back CREATED (payscore.md §4.2).
+        if (Mode == PayScoreMode.NoConfirm)
+            body["need_user_confirm"] = false;
+        var json = body.ToJsonString();
+        await db.DoorSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.PayScoreRequest, json), ct);
+        // If this process stops before the answer is applied, this check expires the session (and cancels the order);
+        // in 需确认 mode it is also the confirmation deadline.
+        await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, sessionOptions.Value.PayScoreConfirmTimeout);
 
-        var answer = await wechatPay.CreateServiceOrderAsync(body, ct);
+        var answer = await wechatPay.CreateServiceOrderAsync(json, ct);
+        if (Mode == PayScoreMode.Confirm && answer.Ok && answer.Data is { State: "CREATED", Package.Length: > 0 } created)
+        {
+            await db.DoorSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.PayScoreOrderId, created.OrderId)
+                .SetProperty(s => s.PayScoreOrderState, created.State)
+                .SetProperty(s => s.PayScorePackage, created.Package), ct);
+            // Not confirmed in time: the check scheduled when the session was created expires it and cancels the order.
+            return false;
+        }
+
         if (answer.Ok && answer.Data is { State: "DOING" } order)
         {
             await db.DoorSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(u => u
@@ -66,13 +90,65 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
         var message = answer.ErrorCode is "INVALID_REQUEST" or "NO_AUTH" ? "微信支付分暂不可用，请使用礼票" : "微信支付分暂时无法下单，请稍后重试或使用礼票";
         await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"微信支付分订单未生效：{answer.Data?.State ?? answer.ErrorCode}", null, ct,
             "PAYSCORE_NOT_IN_FORCE", message);
-        if (answer.Ok || answer.Retryable)
-        {
-            await work.EnqueueAsync(new CancelPayScoreOrder(session.Id));
-            await work.CommitAsync(ct);
-        }
+        // Only a definite refusal (4xx) proves WeChat holds no order; after anything else (an order
+        // not in force, no answer, a 5xx, an answer that does not verify) cancel whatever it may hold.
+        if (answer.Status is not (>= 400 and < 500))
+            await queue.EnqueueAsync(new CancelPayScoreOrder(session.Id), ct);
 
         return false;
+    }
+
+    /// <summary>
+    /// 需确认: the page the mini-program opens with <c>wx.openBusinessView</c> (payscore.md §7.3),
+    /// signed with the APIv2 key over mch_id, nonce_str, package, sign_type and timestamp.
+    /// </summary>
+    public WechatPayPage ConfirmationPage(string package)
+    {
+        var o = options.Value;
+        var fields = new Dictionary<string, string>
+        {
+            ["mch_id"] = o.MchId,
+            ["package"] = package,
+            ["timestamp"] = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["nonce_str"] = WechatPaySignature.NewNonce(),
+            ["sign_type"] = "HMAC-SHA256",
+        };
+        fields["sign"] = WechatPaySignature.SignV2(fields, o.ApiV2Key ?? "");
+        return new WechatPayPage("wxpayScoreUse", fields);
+    }
+
+    /// <summary><c>PAYSCORE.USER_CONFIRM</c>: the customer confirmed on WeChat's page; the door opens.</summary>
+    public async Task<string?> ProcessAsync(string eventType, System.Text.Json.JsonElement resource, CancellationToken ct)
+    {
+        var outOrderNo = resource.TryGetProperty("out_order_no", out var n) ? n.GetString() : null;
+        var sessionId = await db.DoorSessions.Where(s => s.SessionNo == outOrderNo).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
+        if (sessionId is null)
+            return $"未知的支付分订单 {outOrderNo}";
+        var state = resource.TryGetProperty("state", out var st) ? st.GetString() : null;
+        await ApplyConfirmationAsync(sessionId.Value, state, ct);
+        return null;
+    }
+
+    /// <summary>The customer is back from WeChat's page (or the deadline check runs): a query decides.</summary>
+    public async Task ConfirmAsync(long sessionId, CancellationToken ct)
+    {
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
+        if (session.Status != DoorSessionStatus.Created || session.PayScorePackage is null)
+            return;
+        var answer = await wechatPay.QueryServiceOrderAsync(session.SessionNo, ct);
+        if (answer.Ok)
+            await ApplyConfirmationAsync(sessionId, answer.Data?.State, ct);
+    }
+
+    /// <summary>Opens the door once the order is in force; a first confirmation wins, repeats change nothing.</summary>
+    private async Task ApplyConfirmationAsync(long sessionId, string? state, CancellationToken ct)
+    {
+        if (state != "DOING")
+            return;
+        var confirmed = await db.DoorSessions.Where(s => s.Id == sessionId && s.Status == DoorSessionStatus.Created && s.PayScoreOrderState == "CREATED")
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.PayScoreOrderState, "DOING"), ct);
+        if (confirmed == 1 && !await opener.SendOpenAsync(sessionId, ct))
+            await queue.EnqueueAsync(new ResendDoorOpen(sessionId), ct);
     }
 
     /// <summary>Cancels the session's order; an order WeChat never made, or already cancelled, is done.</summary>
@@ -85,7 +161,12 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
         if (answer.Retryable)
             throw new InvalidOperationException($"撤销微信支付分订单 {session.SessionNo} 失败：{answer.ErrorCode} {answer.Message}");
         if (!answer.Ok && answer.ErrorCode != "ORDER_NOT_EXIST")
+        {
+            // Refused for its state (e.g. already completed): nothing of ours to cancel; the order flow owns it now.
             logger.LogWarning("Cancel of Pay Score order {OutOrderNo} refused: {Code} {Message}", session.SessionNo, answer.ErrorCode, answer.Message);
+            return;
+        }
+
         await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.PayScoreOrderState, "REVOKED"), ct);
     }
 }

@@ -33,7 +33,8 @@ public sealed class PayScoreAuthorizations(CabinetOpsDbContext db, WechatPayClie
             return "通知中的用户不存在";
         var at = resource.TryGetProperty("openorclose_time", out var t) && DateTime.TryParseExact(t.GetString(), "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
             DateTimeStyles.None, out var local) ? ShanghaiTime.ToUtc(local) : clock.GetUtcNow().UtcDateTime;
-        if (customer.PayScoreStateAt is { } held && held >= at)
+        // Strictly older only: the times have one-second precision, and of two events in one second the later arrival is taken.
+        if (customer.PayScoreStateAt is { } held && held > at)
         {
             logger.LogInformation("Pay Score {EventType} for customer {CustomerId} is not newer than the state held; no change", eventType, customer.Id);
             return null;
@@ -68,7 +69,9 @@ public sealed class PayScoreAuthorizations(CabinetOpsDbContext db, WechatPayClie
             "UNAVAILABLE" => PayScoreAuthorization.Revoked,
             _ => PayScoreAuthorization.Unknown,
         };
-        customer.PayScoreStateAt = clock.GetUtcNow().UtcDateTime;
+        // Whole seconds, like the notifications' openorclose_time: a notification of the same second still applies.
+        var now = clock.GetUtcNow().UtcDateTime;
+        customer.PayScoreStateAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         await db.SaveChangesAsync(ct);
         return new PayScoreStateView(customer.PayScoreState, customer.PayScoreState.Label(), customer.PayScoreStateAt);
     }
@@ -81,7 +84,7 @@ public static class PayScoreApi
         var g = app.MapGroup("/api/mp/payscore").WithTags("Mini-program").RequireAuthorization(CustomerAuthApi.CustomerPolicy);
         g.MapPost("/authorization", async Task<Results<Ok<PayScoreAuthorizationPage>, ProblemHttpResult>> (HttpContext http, PayScoreAuthorizations h, CancellationToken ct) =>
                 (await h.StartAsync(CustomerBearerHandler.CustomerId(http.User), ct)).ToHttp())
-            .RequireRateLimit("mp-payscore", o => o.PhoneBindingPerMinute)
+            .RequireRateLimit("mp-payscore", o => o.PrecheckPerMinute)
             .WithSummary("开通微信支付分：返回 wx.openBusinessView 的 businessType 与 extraData");
         g.MapPost("/authorization/refresh", async Task<Results<Ok<PayScoreStateView>, ProblemHttpResult>> (HttpContext http, PayScoreAuthorizations h, CancellationToken ct) =>
                 (await h.RefreshAsync(CustomerBearerHandler.CustomerId(http.User), ct)).ToHttp())

@@ -58,6 +58,24 @@ public sealed class UnitOfWork(IDbContextOutbox<CabinetOpsDbContext> outbox)
     public Task CommitAsync(CancellationToken ct) => outbox.SaveChangesAndFlushMessagesAsync(ct);
 }
 
+/// <summary>
+/// Work that follows a change already saved (a check to schedule, a cancel to make), sent through
+/// Wolverine's message bus: durable on its own (the envelope is stored before this returns), and
+/// inside a message handler enrolled in that handler's transaction. A <see cref="UnitOfWork"/> is
+/// for a business change and its work in one commit, and commits once per scope.
+/// </summary>
+public sealed class WorkQueue(IMessageBus bus)
+{
+    public async Task EnqueueAsync(IExternalWork work, CancellationToken ct, TimeSpan? delay = null)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (delay is { } d)
+            await bus.ScheduleAsync(work, d);
+        else
+            await bus.PublishAsync(work);
+    }
+}
+
 public static class DurableWorkSetup
 {
     public static IHostApplicationBuilder AddDurableWork(this IHostApplicationBuilder builder, DatabaseOptions db)
@@ -67,6 +85,7 @@ public static class DurableWorkSetup
             throw new InvalidOperationException("DurableWork:RetryDelays must list positive delays.");
         builder.Services.AddSingleton(work);
         builder.Services.AddScoped<UnitOfWork>();
+        builder.Services.AddScoped<WorkQueue>();
 
         builder.UseWolverine(opts =>
         {

@@ -28,8 +28,23 @@ public sealed class WechatPayOptions
     /// <summary>Our public notification URL (HTTPS, no query string).</summary>
     [Required, Url] public string NotifyUrl { get; set; } = "";
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The APIv2 key: signs the Pay Score mini-program pages (HMAC-SHA256). Required in 需确认 mode.</summary>
+    public string? ApiV2Key { get; set; }
+
+    /// <summary>
+    /// 免确认 (<see cref="PayScoreMode.NoConfirm"/>, default) needs a grant WeChat does not give every merchant;
+    /// 需确认 (<see cref="PayScoreMode.Confirm"/>) has the customer confirm each order on WeChat's page.
+    /// </summary>
+    public PayScoreMode PayScoreMode { get; set; } = PayScoreMode.NoConfirm;
     /// <summary>Embedded default only: create a merchant key pair in the data folder when the key file is missing.</summary>
     public bool GenerateKeysIfMissing { get; set; }
+}
+
+public enum PayScoreMode
+{
+    NoConfirm = 0,
+    Confirm = 1,
 }
 
 /// <summary>The merchant private key and the WeChat Pay public key, read once from their PEM files.</summary>

@@ -58,6 +58,18 @@ public static class WechatPaySignature
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>
+    /// The APIv2 signature of the Pay Score mini-program pages (payscore.md §7.2): non-empty fields
+    /// sorted by key as <c>k=v&amp;…</c>, then <c>&amp;key=</c> and the APIv2 key, HMAC-SHA256 keyed with
+    /// that key, upper-case hex.
+    /// </summary>
+    public static string SignV2(IEnumerable<KeyValuePair<string, string>> fields, string apiV2Key)
+    {
+        var text = string.Join('&', fields.Where(f => !string.IsNullOrEmpty(f.Value)).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"))
+            + "&key=" + apiV2Key;
+        return Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiV2Key), Encoding.UTF8.GetBytes(text)));
+    }
+
     /// <summary>Our nonce: 32 characters of [0-9a-zA-Z], like the official SDKs.</summary>
     public static string NewNonce() => RandomNumberGenerator.GetString("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 32);
 

@@ -386,6 +386,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("pay_score_order_state");
 
+                    b.Property<string>("PayScorePackage")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("pay_score_package");
+
                     b.Property<string>("PayScoreRequest")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")

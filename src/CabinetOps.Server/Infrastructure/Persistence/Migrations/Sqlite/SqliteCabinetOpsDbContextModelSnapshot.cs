@@ -371,6 +371,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("pay_score_order_state");
 
+                    b.Property<string>("PayScorePackage")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_score_package");
+
                     b.Property<string>("PayScoreRequest")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT")

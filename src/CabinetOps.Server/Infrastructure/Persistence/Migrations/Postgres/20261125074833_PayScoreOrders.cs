@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
+namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class PayScoreOrders : Migration
@@ -13,27 +13,34 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.AddColumn<bool>(
                 name: "pay_score_enabled",
                 table: "stores",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "pay_score_order_id",
                 table: "door_sessions",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "pay_score_order_state",
                 table: "door_sessions",
-                type: "TEXT",
+                type: "character varying(20)",
                 maxLength: 20,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "pay_score_package",
+                table: "door_sessions",
+                type: "character varying(300)",
+                maxLength: 300,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "pay_score_request",
                 table: "door_sessions",
-                type: "TEXT",
+                type: "character varying(2000)",
                 maxLength: 2000,
                 nullable: true);
         }
@@ -51,6 +58,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "pay_score_order_state",
+                table: "door_sessions");
+
+            migrationBuilder.DropColumn(
+                name: "pay_score_package",
                 table: "door_sessions");
 
             migrationBuilder.DropColumn(

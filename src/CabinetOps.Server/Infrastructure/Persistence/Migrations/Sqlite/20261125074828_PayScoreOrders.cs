@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
+namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class PayScoreOrders : Migration
@@ -13,27 +13,34 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
             migrationBuilder.AddColumn<bool>(
                 name: "pay_score_enabled",
                 table: "stores",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "pay_score_order_id",
                 table: "door_sessions",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "pay_score_order_state",
                 table: "door_sessions",
-                type: "character varying(20)",
+                type: "TEXT",
                 maxLength: 20,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "pay_score_package",
+                table: "door_sessions",
+                type: "TEXT",
+                maxLength: 300,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "pay_score_request",
                 table: "door_sessions",
-                type: "character varying(2000)",
+                type: "TEXT",
                 maxLength: 2000,
                 nullable: true);
         }
@@ -51,6 +58,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "pay_score_order_state",
+                table: "door_sessions");
+
+            migrationBuilder.DropColumn(
+                name: "pay_score_package",
                 table: "door_sessions");
 
             migrationBuilder.DropColumn(

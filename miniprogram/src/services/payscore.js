@@ -1,0 +1,59 @@
+// 开通微信支付分 (docs/protocols/payscore.md §3.5): the server asks WeChat for a one-hour
+// apply_permissions_token, the mini-program opens WeChat's authorisation page with it, and when the
+// customer is back the server asks WeChat again (the page's own result cannot tell whether the
+// customer agreed). Server calls go through services/api.js, so a refusal is already a toast.
+const api = require('./api')
+const auth = require('./auth')
+
+// → {businessType: 'wxpayScoreEnable', extraData: {apply_permissions_token}}; 503 problem
+// payscore-unavailable when WeChat cannot be reached.
+function startAuthorization() {
+  return auth.ensureLogin().then(function () {
+    return api.post('/api/mp/payscore/authorization')
+  })
+}
+
+// → {state: 'Authorized' | 'Revoked' | 'Unknown', label, at}. The server stores what WeChat says.
+function refreshAuthorization() {
+  return auth.ensureLogin().then(function () {
+    return api.post('/api/mp/payscore/authorization/refresh')
+  })
+}
+
+// Base library ≥ 2.6.0 and WeChat ≥ 7.0.3 only; older clients have no wx.openBusinessView at all.
+function canOpenAuthorizationPage() {
+  return typeof wx.openBusinessView === 'function'
+}
+
+// wx.openBusinessView as a promise that never rejects, like utils/scan.js:
+//   { ok: true }                    WeChat's page was shown and closed (agreed or not: ask the server)
+//   { ok: false, cancelled: true }  the customer backed out: their choice, not an error
+//   { ok: false, errMsg }           anything else
+function openAuthorizationPage(page) {
+  return new Promise(function (resolve) {
+    try {
+      wx.openBusinessView({
+        businessType: page.businessType,
+        extraData: page.extraData,
+        success: function () {
+          resolve({ ok: true })
+        },
+        fail: function (err) {
+          const errMsg = (err && err.errMsg) || ''
+          resolve({ ok: false, cancelled: /cancel/i.test(errMsg), errMsg: errMsg })
+        },
+      })
+    } catch (e) {
+      // A client that has the function but throws (seen with stubbed or half-supported APIs)
+      // must not break the page: report it like any other failure.
+      resolve({ ok: false, cancelled: false, errMsg: (e && e.message) || 'openBusinessView threw' })
+    }
+  })
+}
+
+module.exports = {
+  startAuthorization: startAuthorization,
+  refreshAuthorization: refreshAuthorization,
+  canOpenAuthorizationPage: canOpenAuthorizationPage,
+  openAuthorizationPage: openAuthorizationPage,
+}

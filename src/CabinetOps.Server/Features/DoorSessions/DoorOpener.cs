@@ -1,0 +1,62 @@
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Integrations.Xiaomai;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CabinetOps.Server.Features.DoorSessions;
+
+/// <summary>
+/// Sends a stored session's open command to Xiaomai with the session number as the idempotency
+/// key (xiaomai.md §2.7.5) and applies the answer — from the open request, from a resend after an
+/// unknown outcome, or once a 需确认 Pay Score order has been confirmed.
+/// </summary>
+public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSessionMoves moves, XiaomaiClient xiaomai, IOptions<DoorSessionOptions> options,
+    TimeProvider clock, ILogger<DoorOpener> logger)
+{
+    /// <summary>Sends (or resends) the open command of a stored session and applies the answer.</summary>
+    public async Task<bool> SendOpenAsync(long sessionId, CancellationToken ct)
+    {
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
+        if (!DoorSessionRules.IsActive(session.Status) || session.Status == DoorSessionStatus.Opened)
+            return true;
+        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.Id == session.DeviceId, ct);
+        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == session.StoreId, ct);
+        var o = options.Value;
+        var sentAt = clock.GetUtcNow().UtcDateTime;
+        await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
+        var result = await xiaomai.OpenAsync(device.DeviceCode,
+            new XiaomaiOpenRequest(session.SessionNo, CustomerRef(session.CustomerId), 1, o.UnlockWindowSeconds, $"store={store.StoreCode}"), ct);
+        if (result.Ok)
+        {
+            var accepted = result.Data!;
+            await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁", accepted.RequestedAt?.UtcDateTime, ct);
+            await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
+            return true;
+        }
+
+        if (result.OutcomeUnknown)
+        {
+            // Accepted or not, we cannot tell: keep the session opening and resend the identical
+            // command on the retry schedule until a 200 or a 4xx settles it (never a new session id).
+            logger.LogWarning("Open of door session {SessionId} has an unknown outcome ({Code}); resending", sessionId, result.ErrorCode);
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, "开门结果未知，正在向小麦确认", null, ct);
+            return false;
+        }
+
+        await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, OpenRefusalMessage(result.ErrorCode!));
+        return true;
+    }
+
+    /// <summary>The opaque customer reference the vendor echoes (never a phone number or openid, §2.3).</summary>
+    public static string CustomerRef(int customerId) => $"u_{customerId}";
+
+    private static string OpenRefusalMessage(string code) => code switch
+    {
+        "DEVICE_OFFLINE" => "设备离线，请稍后再试或更换柜子",
+        "DEVICE_BUSY" => "柜子正在被使用，请稍候",
+        "DEVICE_DISABLED" or "DEVICE_NOT_BOUND" or "DEVICE_NOT_FOUND" => "柜子暂停服务，请更换柜子",
+        _ => "开门失败，请稍后重试",
+    };
+}
