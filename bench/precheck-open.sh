@@ -3,6 +3,8 @@
 # p99 <= 25 ms at 200 on a 2-core machine). PostgreSQL with production durability, Release build,
 # the sandbox Xiaomai confirming the unlock at once, so the figure is our server's.
 # Usage: bench/precheck-open.sh [customers=200] [rounds=5]
+# Env: PGTEST_DURABLE=0 (fsync off, for comparison), BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
+# (server log, and every SQL command with its duration, kept in /tmp/bench-server.log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CUSTOMERS=${1:-200}; ROUNDS=${2:-5}; PORT=5090
@@ -22,7 +24,7 @@ export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL DataPath=$WORK/da
   RateLimits__CustomerLoginPerMinute=100000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 \
   ProductSync__Interval=00:00:00 Logging__LogLevel__Default=${BENCH_LOG_LEVEL:-Warning}
 export ASPNETCORE_CONTENTROOT=$PWD/src/CabinetOps.Server/bin/Release/net10.0
-setsid dotnet src/CabinetOps.Server/bin/Release/net10.0/CabinetOps.Server.dll >"$WORK/server.log" 2>&1 &
+env "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=${BENCH_SQL_LOG_LEVEL:-Warning}" setsid dotnet src/CabinetOps.Server/bin/Release/net10.0/CabinetOps.Server.dll >"$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do curl -fs -o /dev/null $URL/readyz && break; sleep 0.5; done
 curl -fs -o /dev/null $URL/readyz || { tail -50 "$WORK/server.log"; exit 1; }
