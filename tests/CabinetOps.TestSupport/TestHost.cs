@@ -112,6 +112,22 @@ public sealed class TestHost : WebApplicationFactory<Program>
         return (client, id);
     }
 
+    /// <summary>
+    /// A cabinet of its own for a test: provisioned at the sandbox vendor, then registered (and, with
+    /// a store code, bound) through the admin API as staff would. Returns its device code.
+    /// </summary>
+    public async Task<string> NewCabinetAsync(string? storeCode = "SZ001")
+    {
+        var code = "XM-T" + Guid.NewGuid().ToString("N")[..9].ToUpperInvariant();
+        using var sandbox = CreateHttpClient();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices?code={code}", null)).EnsureSuccessStatusCode();
+        using var ops = await SignedInClientAsync("ops");
+        int? storeId = storeCode is null ? null
+            : (await ops.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/admin/stores?search={storeCode}")).GetProperty("items")[0].GetProperty("id").GetInt32();
+        (await ops.PostAsJsonAsync("/api/admin/devices", new { deviceCode = code, storeId })).EnsureSuccessStatusCode();
+        return code;
+    }
+
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -14,19 +14,6 @@ public abstract class DoorSessionTests(AppFixture app)
 {
     private TestHost Host => app.Host;
 
-    /// <summary>A cabinet of its own for each test: provisioned at the vendor, registered and bound here.</summary>
-    private async Task<string> NewDeviceAsync(string? storeCode = "SZ001")
-    {
-        var code = "XM-DS" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        using var sandbox = Host.CreateHttpClient();
-        (await sandbox.PostAsync($"/sandbox/xiaomai/devices?code={code}", null)).EnsureSuccessStatusCode();
-        using var ops = await Host.SignedInClientAsync("ops");
-        int? storeId = storeCode is null ? null
-            : (await ops.GetFromJsonAsync<JsonElement>($"/api/admin/stores?search={storeCode}")).GetProperty("items")[0].GetProperty("id").GetInt32();
-        (await ops.PostAsJsonAsync("/api/admin/devices", new { deviceCode = code, storeId })).EnsureSuccessStatusCode();
-        return code;
-    }
-
     private async Task<(HttpClient Client, int Id)> CustomerAsync(long tickets = 1000)
     {
         var customer = await Host.CustomerClientAsync("door-" + Guid.NewGuid().ToString("N"));
@@ -69,7 +56,7 @@ public abstract class DoorSessionTests(AppFixture app)
     [Fact]
     public async Task TicketsOpenTheDoorAndDoorEventsMoveTheSessionToClosed()
     {
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         var (client, customerId) = await CustomerAsync();
         var check = await PrecheckAsync(client, device);
         Assert.True(check.GetProperty("canOpen").GetBoolean(), check.ToString());
@@ -110,7 +97,7 @@ public abstract class DoorSessionTests(AppFixture app)
     [Fact]
     public async Task TwentyParallelIdenticalOpensOpenTheDoorOnce()
     {
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         var (client, _) = await CustomerAsync();
         var key = Guid.NewGuid().ToString("N");
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => OpenAsync(client, device, key)));
@@ -128,8 +115,8 @@ public abstract class DoorSessionTests(AppFixture app)
     [Fact]
     public async Task SecondCustomerIsRefusedOnABusyDeviceAndACustomerHasOneActiveSession()
     {
-        var device = await NewDeviceAsync();
-        var other = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
+        var other = await Host.NewCabinetAsync();
         var (first, _) = await CustomerAsync();
         var session = await (await OpenAsync(first, device)).Content.ReadFromJsonAsync<JsonElement>();
         var (second, _) = await CustomerAsync();
@@ -150,27 +137,27 @@ public abstract class DoorSessionTests(AppFixture app)
         using var ops = await Host.SignedInClientAsync("ops");
 
         Assert.Equal("device-not-found", await RefusalAsync(client, "NO-SUCH-DEVICE"));
-        Assert.Equal("device-unbound", await RefusalAsync(client, await NewDeviceAsync(storeCode: null)));
+        Assert.Equal("device-unbound", await RefusalAsync(client, await Host.NewCabinetAsync(storeCode: null)));
 
-        var disabled = await NewDeviceAsync();
+        var disabled = await Host.NewCabinetAsync();
         var disabledId = (await ops.GetFromJsonAsync<JsonElement>($"/api/admin/devices?search={disabled}")).GetProperty("items")[0].GetProperty("id").GetInt32();
         (await ops.PostAsJsonAsync($"/api/admin/devices/{disabledId}/status", new { enabled = false })).EnsureSuccessStatusCode();
         Assert.Equal("device-disabled", await RefusalAsync(client, disabled));
 
-        var offline = await NewDeviceAsync();
+        var offline = await Host.NewCabinetAsync();
         await SandboxAsync($"/sandbox/xiaomai/devices/{offline}/online?online=false");
         await Eventually.WaitAsync(() => RefusalAsync(client, offline), r => r == "device-offline", "offline push applied");
 
         var poor = (await CustomerAsync(tickets: 0)).Client;
-        var answer = await PrecheckAsync(poor, await NewDeviceAsync());
+        var answer = await PrecheckAsync(poor, await Host.NewCabinetAsync());
         Assert.False(answer.GetProperty("canOpen").GetBoolean());
         Assert.Equal("no-payment-method", answer.GetProperty("refusalCode").GetString());
         var tickets = answer.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == "Tickets");
         Assert.Equal("tickets-insufficient", tickets.GetProperty("reasonCode").GetString());
-        await HttpSurfaceTests.AssertProblemAsync(await OpenAsync(poor, await NewDeviceAsync()), HttpStatusCode.Conflict);
+        await HttpSurfaceTests.AssertProblemAsync(await OpenAsync(poor, await Host.NewCabinetAsync()), HttpStatusCode.Conflict);
 
         var (unpaid, unpaidId) = await CustomerAsync();
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         await Host.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<CabinetOpsDbContext>();
@@ -184,8 +171,8 @@ public abstract class DoorSessionTests(AppFixture app)
         Assert.Equal(3.50m, withUnpaid.GetProperty("unpaidOrder").GetProperty("totalAmount").GetDecimal());
 
         (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/block", new { blocked = true, reason = "测试拉黑" })).EnsureSuccessStatusCode();
-        Assert.Equal("customer-blocked", await RefusalAsync(client, await NewDeviceAsync()));
-        var blocked = await HttpSurfaceTests.AssertProblemAsync(await OpenAsync(client, await NewDeviceAsync()), HttpStatusCode.Forbidden);
+        Assert.Equal("customer-blocked", await RefusalAsync(client, await Host.NewCabinetAsync()));
+        var blocked = await HttpSurfaceTests.AssertProblemAsync(await OpenAsync(client, await Host.NewCabinetAsync()), HttpStatusCode.Forbidden);
         Assert.Contains("无法使用", blocked.GetProperty("title").GetString());
     }
 
@@ -193,7 +180,7 @@ public abstract class DoorSessionTests(AppFixture app)
     public async Task VendorRefusalOrOpenFailureFailsTheSessionAndFreesTheDevice()
     {
         // Our data says online, the vendor says offline (the push was lost): the vendor refuses.
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         await SandboxAsync("/sandbox/xiaomai/faults?drop=true");
         try
         {
@@ -211,19 +198,19 @@ public abstract class DoorSessionTests(AppFixture app)
         Assert.Contains("设备离线", refused.GetProperty("failureMessage").GetString());
 
         // The lock does not release: door.open_failed fails the session; the customer may scan again.
-        var faulty = await NewDeviceAsync();
+        var faulty = await Host.NewCabinetAsync();
         await SandboxAsync("/sandbox/xiaomai/faults?nextOpenFailure=LOCK_FAULT");
         var session = await (await OpenAsync(client, faulty)).Content.ReadFromJsonAsync<JsonElement>();
         var failed = await WaitForStatusAsync(client, session.GetProperty("sessionNo").GetString()!, "Failed");
         Assert.Equal("LOCK_FAULT", failed.GetProperty("failureCode").GetString());
         Assert.Contains("柜子故障", failed.GetProperty("failureMessage").GetString());
-        Assert.True((await PrecheckAsync(client, await NewDeviceAsync())).GetProperty("canOpen").GetBoolean());
+        Assert.True((await PrecheckAsync(client, await Host.NewCabinetAsync())).GetProperty("canOpen").GetBoolean());
     }
 
     [Fact]
     public async Task AnOpenWhoseAnswerIsLostIsResentWithTheSameSessionAndOpensOnce()
     {
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         var (client, _) = await CustomerAsync();
         await SandboxAsync("/sandbox/xiaomai/faults?nextOpen500=true");
         var session = await (await OpenAsync(client, device)).Content.ReadFromJsonAsync<JsonElement>();
@@ -237,7 +224,7 @@ public abstract class DoorSessionTests(AppFixture app)
     [Fact]
     public async Task DuplicatedDoorEventsChangeNothing()
     {
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         var (client, _) = await CustomerAsync();
         await SandboxAsync("/sandbox/xiaomai/faults?duplicate=true");
         try
@@ -267,7 +254,7 @@ public abstract class DoorSessionTests(AppFixture app)
     public async Task StoreCodeListsItsCabinetsWithTheirState()
     {
         var (client, _) = await CustomerAsync();
-        var busy = await NewDeviceAsync("GZ001");
+        var busy = await Host.NewCabinetAsync("GZ001");
         var no = (await (await OpenAsync(client, busy)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
         var store = await client.GetFromJsonAsync<JsonElement>("/api/mp/stores/GZ001/cabinets");
         Assert.Equal("广州天河运动馆", store.GetProperty("storeName").GetString());
@@ -292,7 +279,7 @@ public abstract class DoorSessionTests(AppFixture app)
     [Fact]
     public async Task SessionsAreOnlyVisibleToTheirCustomerAndNeedSignIn()
     {
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         var (client, _) = await CustomerAsync();
         var no = (await (await OpenAsync(client, device)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
         var (other, _) = await CustomerAsync(tickets: 0);

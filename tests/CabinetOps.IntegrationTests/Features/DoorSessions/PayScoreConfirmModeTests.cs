@@ -25,20 +25,9 @@ public abstract class PayScoreConfirmModeTests(ConfirmModeApp app)
 {
     private TestHost Host => app.Host;
 
-    private async Task<string> NewDeviceAsync()
-    {
-        var code = "XM-PC" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        using var sandbox = Host.CreateHttpClient();
-        (await sandbox.PostAsync($"/sandbox/xiaomai/devices?code={code}", null)).EnsureSuccessStatusCode();
-        using var ops = await Host.SignedInClientAsync("ops");
-        var storeId = (await ops.GetFromJsonAsync<JsonElement>("/api/admin/stores?search=SZ001")).GetProperty("items")[0].GetProperty("id").GetInt32();
-        (await ops.PostAsJsonAsync("/api/admin/devices", new { deviceCode = code, storeId })).EnsureSuccessStatusCode();
-        return code;
-    }
-
     private async Task<(HttpClient Client, JsonElement Session)> OpenAsync()
     {
-        var device = await NewDeviceAsync();
+        var device = await Host.NewCabinetAsync();
         var (client, _) = await Host.CustomerClientAsync("confirm-" + Guid.NewGuid());
         // No authorisation in 需确认 mode: Pay Score is offered to everyone.
         var check = await (await client.PostAsJsonAsync("/api/mp/precheck", new { deviceCode = device })).Content.ReadFromJsonAsync<JsonElement>();
