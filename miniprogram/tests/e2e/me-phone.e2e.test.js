@@ -7,8 +7,7 @@ const { loadPage, renderPage, text } = require('../support/pages') // sets globa
 const { createFakeWx } = require('../support/fake-wx')
 const { waitForData } = require('../support/wait')
 const bridge = require('../support/http-bridge')
-const { startStubServer } = require('../support/stub-server')
-const config = require('../../src/config')
+const { useE2eTarget } = require('../support/e2e-target')
 const auth = require('../../src/services/auth')
 const session = require('../../src/services/session')
 
@@ -20,7 +19,7 @@ const fake = createFakeWx()
 Object.assign(global.wx, fake.api, { request: bridge.request })
 const pageId = loadPage('pages/me/me')
 
-let server = null
+let target = null
 let baseUrl
 
 async function mint(path, payload) {
@@ -35,18 +34,12 @@ async function mint(path, payload) {
 const freshOpenid = () => 'e2e-mp-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8)
 
 beforeAll(async () => {
-  if (process.env.E2E_BASE_URL) {
-    baseUrl = process.env.E2E_BASE_URL.replace(/\/+$/, '')
-  } else {
-    server = await startStubServer()
-    baseUrl = server.baseUrl
-  }
-  config.baseUrl = baseUrl
-  config.pollIntervalMs = 20
+  target = await useE2eTarget()
+  baseUrl = target.baseUrl
 })
 
 afterAll(async () => {
-  if (server) await server.close()
+  if (target) await target.close()
 })
 
 beforeEach(() => {

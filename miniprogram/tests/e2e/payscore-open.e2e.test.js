@@ -14,8 +14,8 @@ const { loadPage, renderPage, text, queryOf } = require('../support/pages') // s
 const { createFakeWx } = require('../support/fake-wx')
 const { waitForData } = require('../support/wait')
 const bridge = require('../support/http-bridge')
-const { startStubServer, openIdFor } = require('../support/stub-server')
-const config = require('../../src/config')
+const { openIdFor } = require('../support/stub-server')
+const { useE2eTarget } = require('../support/e2e-target')
 
 const DEVICE = 'SZ002-D01'
 // Generous deadlines: they only matter when something is broken (the real simulator pulls the
@@ -27,7 +27,7 @@ Object.assign(global.wx, fake.api)
 const deviceId = loadPage('pages/device/device')
 const sessionId = loadPage('pages/session/session')
 
-let server = null
+let target = null
 let baseUrl
 let doorMayBeOpen = false
 let sessionPage = null
@@ -41,22 +41,15 @@ const recordingRequest = (opts) => {
 const closeDoor = () => bridge.postJson(baseUrl, '/sandbox/xiaomai/devices/' + DEVICE + '/close', {})
 
 beforeAll(async () => {
-  if (process.env.E2E_BASE_URL) {
-    baseUrl = process.env.E2E_BASE_URL.replace(/\/+$/, '')
-  } else {
-    server = await startStubServer()
-    baseUrl = server.baseUrl
-  }
-  config.baseUrl = baseUrl
-  config.pollIntervalMs = 20
-  config.pollMaxIntervalMs = 200
+  target = await useE2eTarget()
+  baseUrl = target.baseUrl
 })
 
 afterAll(async () => {
   if (sessionPage) sessionPage.instance.onUnload()
   // 409 = no open door = nothing to do.
   if (doorMayBeOpen) await closeDoor().catch(() => {})
-  if (server) await server.close()
+  if (target) await target.close()
 })
 
 beforeEach(() => {

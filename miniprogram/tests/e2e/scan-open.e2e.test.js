@@ -12,8 +12,8 @@ const { loadPage, renderPage, text, queryOf } = require('../support/pages') // s
 const { createFakeWx } = require('../support/fake-wx')
 const { waitForData } = require('../support/wait')
 const bridge = require('../support/http-bridge')
-const { startStubServer, openIdFor } = require('../support/stub-server')
-const config = require('../../src/config')
+const { openIdFor } = require('../support/stub-server')
+const { useE2eTarget } = require('../support/e2e-target')
 const session = require('../../src/services/session')
 
 const DEVICE = 'SZ001-D02'
@@ -30,7 +30,7 @@ const deviceId = loadPage('pages/device/device')
 const sessionId = loadPage('pages/session/session')
 const storeId = loadPage('pages/store/store')
 
-let server = null
+let target = null
 let baseUrl
 let doorMayBeOpen = false
 let sessionPage = null
@@ -38,16 +38,8 @@ let sessionPage = null
 const closeDoor = () => bridge.postJson(baseUrl, '/sandbox/xiaomai/devices/' + DEVICE + '/close', {})
 
 beforeAll(async () => {
-  if (process.env.E2E_BASE_URL) {
-    baseUrl = process.env.E2E_BASE_URL.replace(/\/+$/, '')
-  } else {
-    server = await startStubServer()
-    baseUrl = server.baseUrl
-  }
-  config.baseUrl = baseUrl
-  // Fast polls, and a low ceiling so the back-off never outwaits the door.
-  config.pollIntervalMs = 20
-  config.pollMaxIntervalMs = 200
+  target = await useE2eTarget()
+  baseUrl = target.baseUrl
 })
 
 afterAll(async () => {
@@ -55,7 +47,7 @@ afterAll(async () => {
   // A failed run must not leave 顾客一 with an open door (the next precheck would refuse with
   // customer-active-session). 409 = no open door = nothing to do.
   if (doorMayBeOpen) await closeDoor().catch(() => {})
-  if (server) await server.close()
+  if (target) await target.close()
 })
 
 beforeEach(() => {

@@ -118,26 +118,20 @@ public sealed partial class XiaomaiSimulator
     {
         lock (s)
         {
-            return new JsonObject
-            {
-                ["session_id"] = s.SessionId,
-                ["wheat_order_no"] = s.WheatOrderNo,
-                ["device_code"] = s.DeviceCode,
-                ["store_code"] = s.StoreCode,
-                ["door_no"] = s.DoorNo,
-                ["customer_ref"] = s.CustomerRef,
-                ["attach"] = s.Attach,
-                ["status"] = s.Status,
-                ["requested_at"] = Iso(s.RequestedAt),
-                ["lock_released_at"] = s.LockReleasedAt is { } l ? Iso(l) : null,
-                ["opened_at"] = s.OpenedAt is { } o ? Iso(o) : null,
-                ["closed_at"] = s.ClosedAt is { } c ? Iso(c) : null,
-                ["ended_at"] = s.EndedAt is { } e ? Iso(e) : null,
-                ["last_session_seq"] = s.Seq,
-                ["open_failure"] = s.FailureReason is { } f ? new JsonObject { ["reason"] = f, ["reason_detail"] = "sandbox fault", ["failed_at"] = Iso(s.EndedAt!.Value) } : null,
-                ["order"] = null,
-                ["exception"] = null,
-            };
+            var json = Identity(s);
+            json["status"] = s.Status;
+            json["requested_at"] = Iso(s.RequestedAt);
+            json["lock_released_at"] = s.LockReleasedAt is { } l ? Iso(l) : null;
+            json["opened_at"] = s.OpenedAt is { } o ? Iso(o) : null;
+            json["closed_at"] = s.ClosedAt is { } c ? Iso(c) : null;
+            json["ended_at"] = s.EndedAt is { } e ? Iso(e) : null;
+            json["last_session_seq"] = s.Seq;
+            json["open_failure"] = s.FailureReason is { } f
+                ? new JsonObject { ["reason"] = f, ["reason_detail"] = "sandbox fault", ["failed_at"] = Iso(s.EndedAt!.Value) }
+                : null;
+            json["order"] = null;
+            json["exception"] = null;
+            return json;
         }
     }
 
@@ -173,7 +167,15 @@ public sealed partial class XiaomaiSimulator
     }
 
     /// <summary>The fields every session event carries, with the next <c>session_seq</c>.</summary>
-    private static JsonObject SessionData(SimulatedSession s) => new()
+    private static JsonObject SessionData(SimulatedSession s)
+    {
+        var data = Identity(s);
+        data["session_seq"] = ++s.Seq;
+        return data;
+    }
+
+    /// <summary>What identifies a session in the queries and in every event of it (§2.9).</summary>
+    private static JsonObject Identity(SimulatedSession s) => new()
     {
         ["session_id"] = s.SessionId,
         ["wheat_order_no"] = s.WheatOrderNo,
@@ -182,7 +184,6 @@ public sealed partial class XiaomaiSimulator
         ["door_no"] = s.DoorNo,
         ["customer_ref"] = s.CustomerRef,
         ["attach"] = s.Attach,
-        ["session_seq"] = ++s.Seq,
     };
 
     private static bool Same(SimulatedSession s, string deviceCode, string customerRef, int doorNo, string? attach) =>
