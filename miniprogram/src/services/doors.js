@@ -1,6 +1,7 @@
-// 扫码开门 (docs/api.md, DoorSessionsApi): precheck, a store's cabinets, the idempotent open and
-// the session status the session page polls. Every call goes through services/api.js, so a
-// refusal (application/problem+json with a Chinese title) is already a toast when these reject.
+// 扫码开门 (docs/api.md, DoorSessionsApi): precheck, a store's cabinets, the idempotent open, the
+// session status the session page polls and, in Pay Score 需确认 mode, the check after WeChat's
+// confirmation page. Every call goes through services/api.js, so a refusal (application/problem+json
+// with a Chinese title) is already a toast when these reject.
 const api = require('./api')
 const auth = require('./auth')
 
@@ -40,11 +41,22 @@ function getSession(sessionNo, options) {
   })
 }
 
+// 需确认 mode (payscore.md §7.3): the customer is back from WeChat's order confirmation page, which
+// cannot tell whether they confirmed; the server asks WeChat and, once the order is in force, sends
+// the open. → the session as it is then (Opening once confirmed, still Created with the
+// confirmation otherwise). Not silent: the customer is waiting for the door and is told why not.
+function payScoreConfirmed(sessionNo) {
+  return auth.ensureLogin().then(function () {
+    return api.post('/api/mp/sessions/' + enc(sessionNo) + '/payscore-confirmed')
+  })
+}
+
 module.exports = {
   precheck: precheck,
   storeCabinets: storeCabinets,
   openSession: openSession,
   getSession: getSession,
+  payScoreConfirmed: payScoreConfirmed,
   isStopStatus: function (status) {
     return STOP_STATUSES[status] === true
   },

@@ -1,7 +1,9 @@
-// 开通微信支付分 (docs/protocols/payscore.md §3.5): the server asks WeChat for a one-hour
+// 微信支付分 pages (docs/protocols/payscore.md §3.5, §7.3). 开通: the server asks WeChat for a one-hour
 // apply_permissions_token, the mini-program opens WeChat's authorisation page with it, and when the
 // customer is back the server asks WeChat again (the page's own result cannot tell whether the
-// customer agreed). Server calls go through services/api.js, so a refusal is already a toast.
+// customer agreed). 需确认 mode: the session carries the arguments of WeChat's order confirmation
+// page, opened the same way (services/doors.js asks the server afterwards). Server calls go through
+// services/api.js, so a refusal is already a toast.
 const api = require('./api')
 const auth = require('./auth')
 
@@ -21,15 +23,17 @@ function refreshAuthorization() {
 }
 
 // Base library ≥ 2.6.0 and WeChat ≥ 7.0.3 only; older clients have no wx.openBusinessView at all.
-function canOpenAuthorizationPage() {
+function canOpenWechatPayPage() {
   return typeof wx.openBusinessView === 'function'
 }
 
-// wx.openBusinessView as a promise that never rejects, like utils/scan.js:
+// page = {businessType, extraData} as the server hands it out: wxpayScoreEnable (authorisation) or
+// wxpayScoreUse (需确认 order confirmation). wx.openBusinessView as a promise that never rejects,
+// like utils/scan.js:
 //   { ok: true }                    WeChat's page was shown and closed (agreed or not: ask the server)
 //   { ok: false, cancelled: true }  the customer backed out: their choice, not an error
 //   { ok: false, errMsg }           anything else
-function openAuthorizationPage(page) {
+function openWechatPayPage(page) {
   return new Promise(function (resolve) {
     try {
       wx.openBusinessView({
@@ -54,6 +58,6 @@ function openAuthorizationPage(page) {
 module.exports = {
   startAuthorization: startAuthorization,
   refreshAuthorization: refreshAuthorization,
-  canOpenAuthorizationPage: canOpenAuthorizationPage,
-  openAuthorizationPage: openAuthorizationPage,
+  canOpenWechatPayPage: canOpenWechatPayPage,
+  openWechatPayPage: openWechatPayPage,
 }

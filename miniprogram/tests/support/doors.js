@@ -72,9 +72,47 @@ function sessionView(status, overrides) {
       openedAt: null,
       closedAt: null,
       endedAt: null,
+      payScoreConfirmation: null,
     },
     overrides,
   )
 }
 
-module.exports = { PAYSCORE_OK, PAYSCORE_UNAUTHORIZED, PAYSCORE_SWITCH_OFF, TICKETS_OK, TICKETS_LOW, DEVICE, LABELS, precheck, refused, sessionView }
+// Pay Score 需确认 mode: the session waits (Created) for the customer on WeChat's order confirmation
+// page. The server signs the page's arguments afresh for every view, so view n has its own
+// timestamp, nonce_str and sign.
+function confirmationPage(n) {
+  return {
+    businessType: 'wxpayScoreUse',
+    extraData: {
+      mch_id: '1900000109',
+      package: 'sandbox-package-0001',
+      timestamp: String(1795572000 + n),
+      nonce_str: 'nonce' + n,
+      sign_type: 'HMAC-SHA256',
+      sign: 'SIGN' + n,
+    },
+  }
+}
+
+function awaitingConfirmation(n, overrides) {
+  return sessionView(
+    'Created',
+    Object.assign({ paymentMethod: 'PayScore', statusLabel: '请在微信支付分页面确认订单', payScoreConfirmation: confirmationPage(n) }, overrides),
+  )
+}
+
+module.exports = {
+  PAYSCORE_OK,
+  PAYSCORE_UNAUTHORIZED,
+  PAYSCORE_SWITCH_OFF,
+  TICKETS_OK,
+  TICKETS_LOW,
+  DEVICE,
+  LABELS,
+  precheck,
+  refused,
+  sessionView,
+  confirmationPage,
+  awaitingConfirmation,
+}

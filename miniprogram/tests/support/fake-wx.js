@@ -3,7 +3,8 @@
 // persist storage, which hides the cases we care about).
 //
 // route(req) decides each wx.request: return {statusCode, header, data} for an HTTP answer or
-// {fail: 'errMsg'} for a network failure — WeChat's semantics: success for ANY status.
+// {fail: 'errMsg'} for a network failure — WeChat's semantics: success for ANY status. A promise of
+// either holds the answer back until the test settles it (answers that cross).
 function createFakeWx(route) {
   const storage = new Map()
   const state = {
@@ -45,8 +46,7 @@ function createFakeWx(route) {
     request(opts) {
       const req = { url: opts.url, method: opts.method || 'GET', header: opts.header || {}, data: opts.data }
       state.requests.push(req)
-      later(() => {
-        const res = state.route(req)
+      later(() => state.route(req)).then((res) => {
         if (res.fail) opts.fail && opts.fail({ errMsg: 'request:fail ' + res.fail })
         else opts.success && opts.success({ statusCode: res.statusCode, header: res.header || {}, data: res.data })
       })
@@ -109,6 +109,20 @@ function createFakeWx(route) {
     },
   }
 
+  // WeChat's page stays open until the test calls reportBack(result) ({} or {errMsg}); `shown`
+  // resolves once it is open. customerAction(opts) is what the customer does on it meanwhile.
+  function pendingBusinessView(customerAction) {
+    let report
+    let opened
+    const shown = new Promise((resolve) => (opened = resolve))
+    state.businessView = (opts) => {
+      customerAction(opts)
+      opened()
+      return new Promise((resolve) => (report = resolve))
+    }
+    return { shown, reportBack: (result) => report(result) }
+  }
+
   function reset(newRoute) {
     storage.clear()
     state.requests.length = 0
@@ -126,7 +140,7 @@ function createFakeWx(route) {
     if (newRoute) state.route = newRoute
   }
 
-  return { api, state, storage, reset, nextNavigation }
+  return { api, state, storage, reset, nextNavigation, pendingBusinessView }
 }
 
 // Shorthands for route() results.

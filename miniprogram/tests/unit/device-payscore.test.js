@@ -66,19 +66,6 @@ const requestsTo = (path) => fake.state.requests.filter((r) => r.url === BASE + 
 const opens = () => requestsTo('/api/mp/sessions')
 const tap = (page, selector) => page.querySelector(selector).dispatchEvent('tap')
 
-// WeChat's page stays open until the test calls reportBack(result); `shown` resolves once it is open.
-function pendingPage(customerAction) {
-  let report
-  let opened
-  const shown = new Promise((resolve) => (opened = resolve))
-  fake.state.businessView = (opts) => {
-    customerAction(opts)
-    opened()
-    return new Promise((resolve) => (report = resolve))
-  }
-  return { shown, reportBack: (result) => report(result) }
-}
-
 async function loaded(query = { deviceCode: 'SZ001-D02' }) {
   const page = renderPage(pageId)
   await page.instance.onLoad(query)
@@ -252,7 +239,7 @@ describe('device page 开通微信支付分', () => {
   })
 
   test('back through onShow before WeChat’s callback: handled once, on the first of the two', async () => {
-    const { shown, reportBack } = pendingPage(agrees)
+    const { shown, reportBack } = fake.pendingBusinessView(agrees)
     const page = await loaded()
     await page.instance.onShow() // the first show, before any 开通: nothing to do
     expect(paths()).not.toContain(REFRESH_PATH)
@@ -316,7 +303,7 @@ describe('device page method choice and idempotency', () => {
   })
 
   test('no open while 开通 is in flight', async () => {
-    const { shown, reportBack } = pendingPage(() => {})
+    const { shown, reportBack } = fake.pendingBusinessView(() => {})
     const page = await loaded()
 
     const authorizing = page.instance.onAuthorizePayScore()

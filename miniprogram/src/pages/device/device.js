@@ -190,7 +190,7 @@ Component({
     // The in-flight flag makes a double tap a no-op (stub buttons ignore `disabled`).
     onAuthorizePayScore() {
       if (this.authorizing || this.data.opening || !this.data.payScoreAuthorizable) return Promise.resolve()
-      if (!payscore.canOpenAuthorizationPage()) {
+      if (!payscore.canOpenWechatPayPage()) {
         wx.showToast({ title: MSG_UPDATE_WECHAT, icon: 'none', duration: 2500 })
         this.setData({ authNotice: MSG_UPDATE_WECHAT })
         return Promise.resolve()
@@ -203,7 +203,7 @@ Component({
         .then(
           (page) => {
             this.awaitingAttempt = attempt
-            return payscore.openAuthorizationPage(page).then((r) => {
+            return payscore.openWechatPayPage(page).then((r) => {
               // Backing out of WeChat's page is the customer's choice: no toast. The server is
               // asked all the same: a failure report does not prove the customer did not agree.
               if (!r.ok && !r.cancelled && attempt === this.authAttempt) {

@@ -1,9 +1,12 @@
 // 购物中: follows one door session (options.sessionNo) until the door is closed or the open
 // failed, by polling GET /api/mp/sessions/{no}. The customer does nothing: the door unlocks,
 // is pulled (Opening → Opened, pushed to the server by the vendor) and closed (→ Closed), and
-// the page shows the server's statusLabel for each state. Component() page like the others.
+// the page shows the server's statusLabel for each state. In Pay Score 需确认 mode the session
+// first waits (Created) for the customer to confirm the order on WeChat's page, which this page
+// opens. Component() page like the others.
 const config = require('../../config')
 const doors = require('../../services/doors')
+const payscore = require('../../services/payscore')
 const qrcode = require('../../utils/qrcode')
 const scan = require('../../utils/scan')
 const nav = require('../../utils/nav')
@@ -18,11 +21,16 @@ const MSG_FAILED = '开门未成功，请重新扫码或更换柜子'
 const MSG_EXPIRED = '本次购物已超时结束，请重新扫码'
 const MSG_UNKNOWN_QR = '无法识别的二维码'
 const MSG_SCAN_FAILED = '扫码失败，请重试'
+const MSG_CONFIRM_HINT = '确认后柜门自动打开'
+const MSG_NOT_CONFIRMED = '您尚未确认微信支付分订单，柜门未打开'
+const MSG_UPDATE_WECHAT = '当前微信版本过低，请升级微信后再确认微信支付分订单'
+const MSG_CONFIRM_PAGE_FAILED = '无法打开微信支付分页面，请稍后重试'
 const PAYMENT_LABELS = { Tickets: '礼票', PayScore: '微信支付分' }
 // WeChat did not put the Pay Score service order in force, so the door stayed shut (payscore.md
 // §2: no door without an order in force). The payment failed, not the cabinet: another way to
 // pay may work.
-const PAYSCORE_NOT_IN_FORCE = 'PAYSCORE_NOT_IN_FORCE'
+// An order the customer did not confirm in time (需确认) ended the same way: tickets may still do.
+const PAYSCORE_FAILURES = ['PAYSCORE_NOT_IN_FORCE', 'PAYSCORE_NOT_CONFIRMED']
 const HINTS = {
   Created: '正在连接柜子，请稍候',
   Opening: '柜门即将打开，请稍候',
@@ -30,6 +38,9 @@ const HINTS = {
   Closed: '您可以离开了，系统将自动结算',
   Settled: '本次购物已完成，感谢光临',
 }
+// Where a status stands in a session's life; a session never moves back (Failed and Expired end it
+// from any earlier state).
+const STAGES = { Created: 0, Opening: 1, Opened: 2, Closed: 3, Settled: 4, Failed: 4, Expired: 4 }
 
 // 0 = the request never got an answer, 5xx = server trouble, 408/429 = try later: worth
 // retrying. Any other 4xx (404 not this customer's session, 401 after the one re-login) will
@@ -37,6 +48,13 @@ const HINTS = {
 function retryable(err) {
   const s = err && err.status
   return !s || s >= 500 || s === 408 || s === 429
+}
+
+// The payscore-confirmed call asks WeChat and takes longer than a poll sent meanwhile, so either
+// answer may arrive last. One behind the status shown is the older one: showing it would bring back
+// 去确认 for a door that is already opening.
+function behind(status, shown) {
+  return STAGES[status] < STAGES[shown]
 }
 
 function nextDelay(delay) {
@@ -57,7 +75,10 @@ Component({
     ended: false, // Closed / Settled: polling stopped, nothing left to do
     failed: false, // Failed / Expired
     failureMessage: '',
-    payScoreRefused: false, // Failed with PAYSCORE_NOT_IN_FORCE: offer tickets on the same cabinet
+    payScoreRefused: false, // ended by a Pay Score order not in force or not confirmed: offer tickets on the same cabinet
+    confirmation: false, // 需确认: the order waits for the customer on WeChat's page (去确认)
+    confirming: false, // from opening WeChat's page until the server has answered the return
+    confirmNotice: '', // why the door is still shut: not confirmed, or a WeChat too old for the page
     pollTrouble: '',
     loadError: '', // the session cannot be shown at all (bad number, not ours)
   },
@@ -77,6 +98,12 @@ Component({
       this.stopped = false
       this.failures = 0
       this.delay = config.pollIntervalMs
+      this.confirmationPage = null // {businessType, extraData} of the latest view, for 去确认
+      this.confirmOffered = false // WeChat's page has been opened without a tap (once per visit)
+      this.confirming = false
+      this.confirmAttempt = 0
+      this.awaitingAttempt = 0 // the attempt whose return from WeChat's page is not handled yet
+      this.returning = null
       if (!NO_RE.test(no)) {
         this.stopped = true
         this.setData({ loading: false, loadError: MSG_BAD_NO })
@@ -89,6 +116,14 @@ Component({
 
     onUnload() {
       this.stopPolling()
+    },
+
+    // Returning from WeChat's confirmation page shows this page again. Nothing documents whether
+    // that comes before or after openBusinessView's callbacks, so either one handles the return,
+    // once (afterConfirmation) — as the device page does after 开通.
+    onShow() {
+      if (this.awaitingAttempt) return this.afterConfirmation(this.awaitingAttempt)
+      return Promise.resolve()
     },
 
     stopPolling() {
@@ -112,12 +147,20 @@ Component({
         .then(
           (view) => {
             if (this.stopped) return // unloaded while the request was out
-            const changed = view.status !== this.data.status
             this.failures = 0
+            if (behind(view.status, this.data.status)) return this.schedule()
+            const changed = view.status !== this.data.status
             this.show(view)
-            if (doors.isStopStatus(view.status)) return this.stopPolling()
+            if (this.stopped) return // a final state
             this.delay = changed ? config.pollIntervalMs : nextDelay(this.delay)
             this.schedule()
+            // The customer usually arrives straight from 开门: WeChat's page opens by itself for the
+            // first view that asks for it. Later polls carry it too; only 去确认 opens it again, or
+            // every poll would send the customer back to WeChat.
+            if (this.data.confirmation && !this.confirmOffered) {
+              this.confirmOffered = true
+              this.onConfirm()
+            }
           },
           (err) => {
             if (this.stopped) return
@@ -136,20 +179,88 @@ Component({
 
     show(view) {
       const failed = doors.isFailedStatus(view.status)
+      // Signed afresh for every view by the server; the latest is the one to open.
+      this.confirmationPage = view.payScoreConfirmation || null
+      const confirmation = !!this.confirmationPage
       this.setData({
         loading: false,
         pollTrouble: '',
         status: view.status,
         statusLabel: view.statusLabel || '',
-        hint: HINTS[view.status] || '',
+        hint: confirmation ? MSG_CONFIRM_HINT : HINTS[view.status] || '',
         storeName: view.storeName || '',
         deviceCode: view.deviceCode || '',
         paymentLabel: PAYMENT_LABELS[view.paymentMethod] || '',
         ended: doors.isStopStatus(view.status) && !failed,
         failed: failed,
         failureMessage: failed ? view.failureMessage || (view.status === 'Expired' ? MSG_EXPIRED : MSG_FAILED) : '',
-        payScoreRefused: failed && view.failureCode === PAYSCORE_NOT_IN_FORCE && !!view.deviceCode,
+        payScoreRefused: failed && PAYSCORE_FAILURES.includes(view.failureCode) && !!view.deviceCode,
+        confirmation: confirmation,
+        confirmNotice: confirmation ? this.data.confirmNotice : '',
       })
+      if (doors.isStopStatus(view.status)) this.stopPolling()
+    },
+
+    // 去确认 (payscore.md §7.3): WeChat's order confirmation page, with the session's arguments. Its
+    // result cannot tell whether the customer confirmed, so whichever comes first of
+    // openBusinessView's success / fail and this page's next onShow asks the server
+    // (afterConfirmation), once. The in-flight flag makes a double tap a no-op (stub buttons ignore
+    // `disabled`).
+    onConfirm() {
+      if (this.confirming || !this.confirmationPage) return Promise.resolve()
+      if (!payscore.canOpenWechatPayPage()) {
+        wx.showToast({ title: MSG_UPDATE_WECHAT, icon: 'none', duration: 2500 })
+        this.setData({ confirmNotice: MSG_UPDATE_WECHAT })
+        return Promise.resolve()
+      }
+      const attempt = ++this.confirmAttempt
+      this.confirming = true
+      this.awaitingAttempt = attempt
+      this.setData({ confirming: true, confirmNotice: '' })
+      return payscore.openWechatPayPage(this.confirmationPage).then((r) => {
+        // Backing out is the customer's choice: no toast. The server is asked all the same: a
+        // failure report does not prove the customer did not confirm.
+        if (!r.ok && !r.cancelled && attempt === this.confirmAttempt) {
+          wx.showToast({ title: MSG_CONFIRM_PAGE_FAILED, icon: 'none', duration: 2500 })
+        }
+        return this.afterConfirmation(attempt)
+      })
+    },
+
+    // The customer is back from WeChat's page: the server asks WeChat and opens the door if the order
+    // is in force. Its answer is shown at once; the polls follow the door from there. A failed call
+    // has been a toast: 去确认 stays, and the server asks WeChat itself before the session times out.
+    afterConfirmation(attempt) {
+      if (this.awaitingAttempt !== attempt) return this.returning || Promise.resolve()
+      this.awaitingAttempt = 0
+      this.returning = doors
+        .payScoreConfirmed(this.data.sessionNo)
+        .then(
+          (view) => {
+            if (this.stopped || behind(view.status, this.data.status)) return
+            const changed = view.status !== this.data.status
+            this.show(view)
+            if (this.data.confirmation) this.setData({ confirmNotice: MSG_NOT_CONFIRMED })
+            // The door opens about a second after it unlocks: do not wait out a poll that backed off
+            // while the customer was on WeChat's page.
+            if (changed) {
+              this.delay = config.pollIntervalMs
+              if (this.timer !== null) {
+                clearTimeout(this.timer)
+                this.schedule()
+              }
+            }
+          },
+          () => {},
+        )
+        .then(() => this.endConfirming(attempt))
+      return this.returning
+    },
+
+    endConfirming(attempt) {
+      if (attempt !== this.confirmAttempt || !this.confirming) return
+      this.confirming = false
+      this.setData({ confirming: false })
     },
 
     onBack() {

@@ -6,6 +6,13 @@ using Microsoft.Extensions.Options;
 
 namespace CabinetOps.Server.Features.DoorSessions;
 
+/// <summary>What an open command needs of its session; <c>RequestedAtStored</c>: the session was stored with <c>open_requested_at</c> already set.</summary>
+public sealed record OpenCommand(long SessionId, string SessionNo, int CustomerId, DoorSessionStatus Status, string DeviceCode, string StoreCode,
+    bool RequestedAtStored = false);
+
+/// <summary>Where an open command left its session. <c>Resend</c>: the outcome is unknown and the identical command must be sent again.</summary>
+public sealed record OpenOutcome(DoorSessionStatus Status, bool Resend = false, string? FailureCode = null, string? FailureMessage = null);
+
 /// <summary>
 /// Sends a stored session's open command to Xiaomai with the session number as the idempotency
 /// key (xiaomai.md §2.7.5) and applies the answer — from the open request, from a resend after an
@@ -14,26 +21,43 @@ namespace CabinetOps.Server.Features.DoorSessions;
 public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSessionMoves moves, XiaomaiClient xiaomai, IOptions<DoorSessionOptions> options,
     TimeProvider clock, ILogger<DoorOpener> logger)
 {
-    /// <summary>Sends (or resends) the open command of a stored session and applies the answer.</summary>
+    /// <summary>Sends (or resends) the open command of a stored session; false when the outcome is unknown and it must be resent.</summary>
     public async Task<bool> SendOpenAsync(long sessionId, CancellationToken ct)
     {
-        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
-        if (!DoorSessionRules.IsActive(session.Status) || session.Status == DoorSessionStatus.Opened)
+        var command = await (from s in db.DoorSessions.AsNoTracking()
+                             join d in db.Devices on s.DeviceId equals d.Id
+                             join st in db.Stores on s.StoreId equals st.Id
+                             where s.Id == sessionId
+                             select new OpenCommand(s.Id, s.SessionNo, s.CustomerId, s.Status, d.DeviceCode, st.StoreCode, false)).SingleAsync(ct);
+        if (!DoorSessionRules.IsActive(command.Status) || command.Status == DoorSessionStatus.Opened)
             return true;
-        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.Id == session.DeviceId, ct);
-        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == session.StoreId, ct);
+        return !(await SendAsync(command, ct)).Resend;
+    }
+
+    /// <summary>
+    /// Sends the open command of a session the caller has just loaded or stored, and applies the
+    /// answer. The open request path calls this directly so that the hot path reads nothing twice.
+    /// </summary>
+    public async Task<OpenOutcome> SendAsync(OpenCommand command, CancellationToken ct)
+    {
         var o = options.Value;
-        var sentAt = clock.GetUtcNow().UtcDateTime;
-        await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
-        var result = await xiaomai.OpenAsync(device.DeviceCode,
-            new XiaomaiOpenRequest(session.SessionNo, CustomerRef(session.CustomerId), 1, o.UnlockWindowSeconds, $"store={store.StoreCode}"), ct);
+        var sessionId = command.SessionId;
+        if (!command.RequestedAtStored)
+        {
+            var sentAt = clock.GetUtcNow().UtcDateTime;
+            await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
+        }
+
+        var result = await xiaomai.OpenAsync(command.DeviceCode,
+            new XiaomaiOpenRequest(command.SessionNo, CustomerRef(command.CustomerId), 1, o.UnlockWindowSeconds, $"store={command.StoreCode}"), ct);
         if (result.Ok)
         {
             var accepted = result.Data!;
             await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
-            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁", accepted.RequestedAt?.UtcDateTime, ct);
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁",
+                accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status);
             await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
-            return true;
+            return new OpenOutcome(DoorSessionStatus.Opening);
         }
 
         if (result.OutcomeUnknown)
@@ -41,12 +65,13 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
             // Accepted or not, we cannot tell: keep the session opening and resend the identical
             // command on the retry schedule until a 200 or a 4xx settles it (never a new session id).
             logger.LogWarning("Open of door session {SessionId} has an unknown outcome ({Code}); resending", sessionId, result.ErrorCode);
-            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, "开门结果未知，正在向小麦确认", null, ct);
-            return false;
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, "开门结果未知，正在向小麦确认", null, ct, expected: command.Status);
+            return new OpenOutcome(DoorSessionStatus.Opening, Resend: true);
         }
 
-        await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, OpenRefusalMessage(result.ErrorCode!));
-        return true;
+        var message = OpenRefusalMessage(result.ErrorCode!);
+        await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, message, command.Status);
+        return new OpenOutcome(DoorSessionStatus.Failed, FailureCode: result.ErrorCode, FailureMessage: message);
     }
 
     /// <summary>The opaque customer reference the vendor echoes (never a phone number or openid, §2.3).</summary>

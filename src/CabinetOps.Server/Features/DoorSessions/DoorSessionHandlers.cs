@@ -81,44 +81,70 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 /// 扫码开门 for the mini-program: precheck (DESIGN §4 step 3, our database only) and the
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
-public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, DoorOpener opener, StoreDefaults defaults, PayScoreServiceOrders payScoreOrders,
+public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
     DbRateLimiter limiter, IOptions<RateLimitOptions> limits, TimeProvider clock)
 {
-    public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct)
+    public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct) =>
+        await AnswerAsync(await FactsAsync(customerId, deviceCode, null, ct), ct);
+
+    /// <summary>
+    /// Everything the precheck rules read, in one query (one database round trip on the hot path
+    /// of every scan and every open): the customer, the cabinet and its store, the active sessions,
+    /// the oldest unpaid order, the global defaults the store may override, and — for an open —
+    /// the session already made with this idempotency key.
+    /// </summary>
+    private async Task<PrecheckFacts> FactsAsync(int customerId, string deviceCode, string? idempotencyKey, CancellationToken ct) =>
+        await (from c in db.Customers.AsNoTracking()
+               where c.Id == customerId
+               from d in db.Devices.AsNoTracking().Where(d => d.DeviceCode == deviceCode).DefaultIfEmpty()
+               join st in db.Stores.AsNoTracking() on d.StoreId equals (int?)st.Id into stores
+               from st in stores.DefaultIfEmpty()
+               select new PrecheckFacts
+               {
+                   Blocked = c.IsBlocked,
+                   TicketBalance = c.TicketBalance,
+                   PayScoreState = c.PayScoreState,
+                   Device = d,
+                   Store = st,
+                   DeviceBusy = d != null && db.DoorSessions.Any(s => s.DeviceId == d.Id && s.Status < DoorSessionStatus.Closed),
+                   ActiveSessionNo = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.Status < DoorSessionStatus.Closed).Select(s => s.SessionNo).FirstOrDefault(),
+                   UnpaidOrderNo = db.Orders.Where(o => o.UserId == c.Id && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
+                       .OrderBy(o => o.OrderTime).Select(o => o.OrderNo).FirstOrDefault(),
+                   ExistingSessionId = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.IdempotencyKey == idempotencyKey).Select(s => (long?)s.Id).FirstOrDefault(),
+                   DefaultMinTicketBalance = db.Settings.Where(x => x.Key == StoreDefaults.MinTicketBalanceKey).Select(x => x.Value).FirstOrDefault(),
+                   DefaultPayScoreEnabled = db.Settings.Where(x => x.Key == StoreDefaults.PayScoreEnabledKey).Select(x => x.Value).FirstOrDefault(),
+               }).SingleAsync(ct);
+
+    private async Task<PrecheckAnswer> AnswerAsync(PrecheckFacts facts, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId, ct);
-        var device = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.DeviceCode == deviceCode, ct);
-        var store = device?.StoreId is { } storeId ? await db.Stores.AsNoTracking().FirstOrDefaultAsync(s => s.Id == storeId, ct) : null;
-        var settings = store is null ? null : StoreDefaults.Effective(store, await defaults.GetAsync(ct));
-        var minimum = settings?.MinTicketBalance ?? 0;
+        var (device, store) = (facts.Device, facts.Store);
+        var minimum = store?.MinTicketBalance ?? StoreDefaults.ReadLong(facts.DefaultMinTicketBalance, StoreDefaults.BuiltIn.MinTicketBalance);
+        var payScoreSwitch = store?.PayScoreEnabled ?? StoreDefaults.ReadSwitch(facts.DefaultPayScoreEnabled);
         var summary = device is null || store is null ? null : new DeviceSummary(device.DeviceCode, store.StoreCode, store.StoreName, device.OnlineStatus);
-        var unpaidOrder = await db.Orders.AsNoTracking()
-            .Where(o => o.UserId == customerId && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
-            .OrderBy(o => o.OrderTime).Select(o => new { o.OrderNo, o.TotalAmount, o.OrderTime }).FirstOrDefaultAsync(ct);
-        var unpaid = unpaidOrder is null ? null : new UnpaidOrderView(unpaidOrder.OrderNo, unpaidOrder.TotalAmount.ToYuan(), unpaidOrder.OrderTime);
-        var active = await db.DoorSessions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status < DoorSessionStatus.Closed)
-            .Select(s => s.SessionNo).FirstOrDefaultAsync(ct);
+        var unpaid = facts.UnpaidOrderNo is null ? null
+            : await db.Orders.AsNoTracking().Where(o => o.OrderNo == facts.UnpaidOrderNo)
+                .Select(o => new UnpaidOrderView(o.OrderNo, o.TotalAmount.ToYuan(), o.OrderTime)).SingleAsync(ct);
 
         (string Code, string Message)? refusal = device is null ? Refusal.DeviceNotFound
             : !device.IsEnabled || !device.VendorEnabled ? Refusal.DeviceDisabled
             : store is null ? Refusal.DeviceUnbound
             : !store.IsEnabled ? Refusal.StoreDisabled
-            : customer.IsBlocked ? Refusal.CustomerBlocked
+            : facts.Blocked ? Refusal.CustomerBlocked
             : unpaid is not null ? Refusal.UnpaidOrder
-            : active is not null ? Refusal.CustomerActiveSession
+            : facts.ActiveSessionNo is not null ? Refusal.CustomerActiveSession
             : !device.OnlineStatus ? Refusal.DeviceOffline
-            : await db.DoorSessions.AnyAsync(s => s.DeviceId == device.Id && s.Status < DoorSessionStatus.Closed, ct) ? Refusal.DeviceBusy
+            : facts.DeviceBusy ? Refusal.DeviceBusy
             : null;
 
-        var tickets = customer.TicketBalance >= minimum
+        var tickets = facts.TicketBalance >= minimum
             ? new PaymentOption(DoorPaymentMethod.Tickets, "礼票", true, null, null, false)
             : new PaymentOption(DoorPaymentMethod.Tickets, "礼票", false, "tickets-insufficient", $"礼票余额不足（至少需要 {minimum} 张）", false);
-        var payScore = PayScoreOption(settings?.PayScoreEnabled ?? true, payScoreOrders.Mode == Integrations.WechatPay.PayScoreMode.Confirm
-            ? Customers.PayScoreAuthorization.Authorized : customer.PayScoreState);
+        var payScore = PayScoreOption(payScoreSwitch, payScoreOrders.Mode == Integrations.WechatPay.PayScoreMode.Confirm
+            ? Customers.PayScoreAuthorization.Authorized : facts.PayScoreState);
         IReadOnlyList<PaymentOption> methods = [payScore, tickets];
         var canOpen = refusal is null && methods.Any(m => m.Available);
         (string? code, string? message) = refusal is { } r ? (r.Code, r.Message) : canOpen ? (null, null) : ("no-payment-method", "没有可用的支付方式");
-        return new PrecheckAnswer(canOpen, code, message, summary, methods, customer.TicketBalance, minimum, unpaid, active, settings?.PayScoreEnabled ?? true);
+        return new PrecheckAnswer(canOpen, code, message, summary, methods, facts.TicketBalance, minimum, unpaid, facts.ActiveSessionNo, payScoreSwitch);
     }
 
     /// <summary>
@@ -127,13 +153,14 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     /// </summary>
     public async Task<Result<DoorSessionView>> OpenAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
     {
-        if (await ExistingAsync(customerId, request, ct) is { } existing)
-            return existing;
+        var facts = await FactsAsync(customerId, request.DeviceCode, request.IdempotencyKey, ct);
+        if (facts.ExistingSessionId is { } existing)
+            return await ViewAsync(existing, ct);
         // Per cabinet, whoever asks (the per-customer limit is on the endpoint); a retry of a known key is not counted.
         var (allowed, _) = await limiter.TryAcquireAsync($"mp-open-device|{request.DeviceCode}", limits.Value.DeviceOpenPerMinute, TimeSpan.FromMinutes(1), ct);
         if (!allowed)
             return new Problem("rate-limited", "该柜子开门请求过于频繁，请稍后再试", StatusCodes.Status429TooManyRequests);
-        var check = await PrecheckAsync(customerId, request.DeviceCode, ct);
+        var check = await AnswerAsync(facts, ct);
         if (check.RefusalCode is { } refused && refused != "no-payment-method")
         {
             // A parallel request with the same key may have just created the session that now makes
@@ -144,19 +171,22 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         if (!method.Available)
             return Refused(method.ReasonCode!, method.Reason!);
 
-        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.DeviceCode == request.DeviceCode, ct);
+        var (device, store) = (facts.Device!, facts.Store!);
+        var serviceOrder = request.PaymentMethod == DoorPaymentMethod.PayScore && check.PayScoreServiceOrders;
         var now = clock.GetUtcNow().UtcDateTime;
         var session = new DoorSession
         {
             SessionNo = NewSessionNo(now),
             CustomerId = customerId,
             DeviceId = device.Id,
-            StoreId = device.StoreId!.Value,
+            StoreId = store.Id,
             PaymentMethod = request.PaymentMethod!.Value,
             IdempotencyKey = request.IdempotencyKey,
             Status = DoorSessionStatus.Created,
             CreatedAt = now,
             UpdatedAt = now,
+            // Without a service order to put in force first, the command goes out right after this insert.
+            OpenRequestedAt = serviceOrder ? null : now,
         };
         db.DoorSessions.Add(session);
         try
@@ -177,12 +207,18 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
 
         db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = session.Id, From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
         await db.SaveChangesAsync(ct);
-        if (session.PaymentMethod == DoorPaymentMethod.PayScore && check.PayScoreServiceOrders && !await payScoreOrders.PutInForceAsync(session, device, ct))
+        if (serviceOrder && !await payScoreOrders.PutInForceAsync(session, device, ct))
             return await ViewAsync(session.Id, ct);
-        if (!await opener.SendOpenAsync(session.Id, ct))
+        var outcome = await opener.SendAsync(new OpenCommand(session.Id, session.SessionNo, customerId, DoorSessionStatus.Created, device.DeviceCode, store.StoreCode,
+            RequestedAtStored: !serviceOrder), ct);
+        if (outcome.Resend)
             await queue.EnqueueAsync(new ResendDoorOpen(session.Id), ct);
 
-        return await ViewAsync(session.Id, ct);
+        // Built from what this request knows: a door event racing ahead shows on the customer's next poll.
+        session.Status = outcome.Status;
+        session.FailureCode = outcome.FailureCode;
+        session.FailureMessage = outcome.FailureMessage;
+        return View(session, device.DeviceCode, store.StoreName);
     }
 
     /// <summary>A store QR code lists its cabinets with whether each can be used now (DESIGN §4 step 1).</summary>
@@ -204,11 +240,11 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
             !store.IsEnabled || !c.Usable ? "暂停服务" : !c.OnlineStatus ? "离线" : c.Busy ? "使用中" : "可使用")).ToList());
     }
 
-    public async Task<Result<DoorSessionView>> GetAsync(int customerId, string sessionNo, CancellationToken ct)
-    {
-        var id = await db.DoorSessions.AsNoTracking().Where(s => s.SessionNo == sessionNo && s.CustomerId == customerId).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
-        return id is null ? Problem.NotFound("开门会话") : await ViewAsync(id.Value, ct);
-    }
+    /// <summary>The session page polls this every second or so per customer: one query.</summary>
+    public async Task<Result<DoorSessionView>> GetAsync(int customerId, string sessionNo, CancellationToken ct) =>
+        await ViewQuery(s => s.SessionNo == sessionNo && s.CustomerId == customerId).FirstOrDefaultAsync(ct) is { } r
+            ? View(r.Session, r.DeviceCode, r.StoreName)
+            : Problem.NotFound("开门会话");
 
     /// <summary>
     /// With the switch on, WeChat means a Pay Score service order, so the customer must have
@@ -238,16 +274,40 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     }
 
     private async Task<DoorSessionView> ViewAsync(long id, CancellationToken ct) =>
-        await (from s in db.DoorSessions.AsNoTracking()
-               join d in db.Devices on s.DeviceId equals d.Id
-               join st in db.Stores on s.StoreId equals st.Id
-               where s.Id == id
-               select new { s, d.DeviceCode, st.StoreName }).SingleAsync(ct) is var r
-            ? new DoorSessionView(r.s.SessionNo, r.DeviceCode, r.StoreName, r.s.PaymentMethod, r.s.Status,
-                r.s.Status == DoorSessionStatus.Created && r.s.PayScorePackage is not null ? "请在微信支付分页面确认订单" : r.s.Status.Label(), DoorSessionRules.IsActive(r.s.Status),
-                r.s.FailureCode, r.s.FailureMessage, r.s.CreatedAt, r.s.OpenedAt, r.s.ClosedAt, r.s.EndedAt,
-                r.s.Status == DoorSessionStatus.Created && r.s.PayScorePackage is { } package ? payScoreOrders.ConfirmationPage(package) : null)
-            : throw new InvalidOperationException();
+        await ViewQuery(s => s.Id == id).SingleAsync(ct) is var r ? View(r.Session, r.DeviceCode, r.StoreName) : throw new InvalidOperationException();
+
+    private IQueryable<SessionRow> ViewQuery(System.Linq.Expressions.Expression<Func<DoorSession, bool>> which) =>
+        from s in db.DoorSessions.AsNoTracking().Where(which)
+        join d in db.Devices on s.DeviceId equals d.Id
+        join st in db.Stores on s.StoreId equals st.Id
+        select new SessionRow(s, d.DeviceCode, st.StoreName);
+
+    private sealed record SessionRow(DoorSession Session, string DeviceCode, string StoreName);
+
+    private DoorSessionView View(DoorSession s, string deviceCode, string storeName)
+    {
+        var awaitingConfirmation = s.Status == DoorSessionStatus.Created && s.PayScorePackage is not null;
+        return new DoorSessionView(s.SessionNo, deviceCode, storeName, s.PaymentMethod, s.Status,
+            awaitingConfirmation ? "请在微信支付分页面确认订单" : s.Status.Label(), DoorSessionRules.IsActive(s.Status),
+            s.FailureCode, s.FailureMessage, s.CreatedAt, s.OpenedAt, s.ClosedAt, s.EndedAt,
+            awaitingConfirmation ? payScoreOrders.ConfirmationPage(s.PayScorePackage!) : null);
+    }
+
+    /// <summary>What <see cref="FactsAsync"/> reads; <c>Device</c> and <c>Store</c> are null when the code is unknown or the cabinet unbound.</summary>
+    private sealed class PrecheckFacts
+    {
+        public bool Blocked { get; init; }
+        public long TicketBalance { get; init; }
+        public Customers.PayScoreAuthorization PayScoreState { get; init; }
+        public Device? Device { get; init; }
+        public Store? Store { get; init; }
+        public bool DeviceBusy { get; init; }
+        public string? ActiveSessionNo { get; init; }
+        public string? UnpaidOrderNo { get; init; }
+        public long? ExistingSessionId { get; init; }
+        public string? DefaultMinTicketBalance { get; init; }
+        public string? DefaultPayScoreEnabled { get; init; }
+    }
 
     /// <summary>DS + Beijing time + 6 random characters: readable in support calls, unique by the index.</summary>
     private static string NewSessionNo(DateTime utc) =>

@@ -10,14 +10,19 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// </summary>
 public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, TimeProvider clock, ILogger<DoorSessionMoves> logger)
 {
-    /// <summary>Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.</summary>
+    /// <summary>
+    /// Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.
+    /// <paramref name="expected"/>: the state the caller believes the session is in (it just wrote it), tried first
+    /// without reading it; a race with a door event simply falls back to reading.
+    /// </summary>
     public async Task<bool> MoveAsync(long sessionId, DoorSessionStatus to, string cause, DateTime? at, CancellationToken ct, string? failureCode = null,
-        string? failureMessage = null)
+        string? failureMessage = null, DoorSessionStatus? expected = null)
     {
         var when = at ?? clock.GetUtcNow().UtcDateTime;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var from = await db.DoorSessions.Where(s => s.Id == sessionId).Select(s => s.Status).SingleAsync(ct);
+            var from = attempt == 0 && expected is { } believed ? believed
+                : await db.DoorSessions.Where(s => s.Id == sessionId).Select(s => s.Status).SingleAsync(ct);
             if (from == to || !DoorSessionRules.CanMove(from, to))
                 return false;
             var now = clock.GetUtcNow().UtcDateTime;

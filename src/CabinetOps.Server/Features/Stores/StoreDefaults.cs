@@ -29,16 +29,22 @@ public sealed class StoreDefaults(CabinetOpsDbContext db)
     {
         var keys = new[] { OrderAmountLimitKey, ItemCountLimitKey, PayScoreRiskCeilingKey, MinTicketBalanceKey, ComplaintResponseHoursKey, PayScoreEnabledKey };
         var stored = await db.Settings.AsNoTracking().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Value, ct);
-        long Read(string key, long fallback) =>
-            stored.TryGetValue(key, out var v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : fallback;
+        string? Stored(string key) => stored.GetValueOrDefault(key);
         return new StoreSettingsView(
-            new Money(Read(OrderAmountLimitKey, BuiltIn.OrderAmountLimit.Fen)),
-            (int)Read(ItemCountLimitKey, BuiltIn.ItemCountLimit),
-            new Money(Read(PayScoreRiskCeilingKey, BuiltIn.PayScoreRiskCeiling.Fen)),
-            Read(MinTicketBalanceKey, BuiltIn.MinTicketBalance),
-            (int)Read(ComplaintResponseHoursKey, BuiltIn.ComplaintResponseHours),
-            !stored.TryGetValue(PayScoreEnabledKey, out var payScore) || !string.Equals(payScore, "false", StringComparison.OrdinalIgnoreCase));
+            new Money(ReadLong(Stored(OrderAmountLimitKey), BuiltIn.OrderAmountLimit.Fen)),
+            (int)ReadLong(Stored(ItemCountLimitKey), BuiltIn.ItemCountLimit),
+            new Money(ReadLong(Stored(PayScoreRiskCeilingKey), BuiltIn.PayScoreRiskCeiling.Fen)),
+            ReadLong(Stored(MinTicketBalanceKey), BuiltIn.MinTicketBalance),
+            (int)ReadLong(Stored(ComplaintResponseHoursKey), BuiltIn.ComplaintResponseHours),
+            ReadSwitch(Stored(PayScoreEnabledKey)));
     }
+
+    /// <summary>A stored numeric default; the built-in value while none (or garbage) is stored.</summary>
+    public static long ReadLong(string? stored, long builtIn) =>
+        long.TryParse(stored, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : builtIn;
+
+    /// <summary>A stored switch is on unless it says "false" (an absent switch never turns a feature off).</summary>
+    public static bool ReadSwitch(string? stored) => !string.Equals(stored, "false", StringComparison.OrdinalIgnoreCase);
 
     public static StoreSettingsView Effective(Store s, StoreSettingsView defaults) => new(
         s.OrderAmountLimit ?? defaults.OrderAmountLimit,
