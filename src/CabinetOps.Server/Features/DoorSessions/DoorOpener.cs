@@ -53,9 +53,16 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
         if (result.Ok)
         {
             var accepted = result.Data!;
-            await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
-            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁",
-                accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status);
+            // The vendor's facts, the move and its transition in one commit (a message handler's transaction when there is one).
+            await using (var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null)
+            {
+                await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
+                await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁",
+                    accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status);
+                if (tx is not null)
+                    await tx.CommitAsync(ct);
+            }
+
             await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
             return new OpenOutcome(DoorSessionStatus.Opening);
         }

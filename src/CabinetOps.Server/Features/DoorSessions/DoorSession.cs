@@ -42,6 +42,9 @@ public sealed class DoorSession
     public string? PayScoreOrderState { get; set; }
     /// <summary>需确认 mode: the create answer's <c>package</c> for WeChat's confirmation page.</summary>
     public string? PayScorePackage { get; set; }
+
+    /// <summary>Every move, in order; filled only when a session is created (its first row goes in with it).</summary>
+    public List<DoorSessionTransition> Transitions { get; } = [];
 }
 
 /// <summary>How the customer chose to pay when opening.</summary>
@@ -101,6 +104,7 @@ internal sealed class DoorSessionConfiguration : IEntityTypeConfiguration<DoorSe
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Store>().WithMany().HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(x => x.Transitions).WithOne().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -111,6 +115,5 @@ internal sealed class DoorSessionTransitionConfiguration : IEntityTypeConfigurat
         b.ToTable("door_session_transitions");
         b.Property(x => x.Cause).HasMaxLength(200);
         b.HasIndex(x => x.SessionId);
-        b.HasOne<DoorSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -188,6 +188,8 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
             // Without a service order to put in force first, the command goes out right after this insert.
             OpenRequestedAt = serviceOrder ? null : now,
         };
+        // The session and its first transition in one commit.
+        session.Transitions.Add(new DoorSessionTransition { From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
         db.DoorSessions.Add(session);
         try
         {
@@ -197,7 +199,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         {
             // Lost a race: the same key (a double tap) returns the winner's session; otherwise the
             // device or the customer already has an active session.
-            db.Entry(session).State = EntityState.Detached;
+            db.ChangeTracker.Clear();
             if (await ExistingAsync(customerId, request, ct) is { } winner)
                 return winner;
             return await db.DoorSessions.AnyAsync(s => s.CustomerId == customerId && s.Status < DoorSessionStatus.Closed, ct)
@@ -205,8 +207,6 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
                 : Refused(Refusal.DeviceBusy.Code, Refusal.DeviceBusy.Message);
         }
 
-        db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = session.Id, From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
-        await db.SaveChangesAsync(ct);
         if (serviceOrder && !await payScoreOrders.PutInForceAsync(session, device, ct))
             return await ViewAsync(session.Id, ct);
         var outcome = await opener.SendAsync(new OpenCommand(session.Id, session.SessionNo, customerId, DoorSessionStatus.Created, device.DeviceCode, store.StoreCode,

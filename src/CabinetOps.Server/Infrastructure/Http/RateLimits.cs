@@ -41,7 +41,8 @@ public sealed class RateLimitOptions
 /// <summary>
 /// Fixed-window counters kept in the database, so every node behind the load balancer counts the
 /// same requests (no limiter state in process memory). One atomic upsert per request; the syntax
-/// (INSERT … ON CONFLICT … RETURNING) is the same on SQLite and PostgreSQL.
+/// (INSERT … ON CONFLICT … RETURNING) is the same on SQLite and PostgreSQL. On PostgreSQL the table is
+/// UNLOGGED (migration RateLimitCountersUnlogged): the upsert does not wait for a WAL flush.
 /// </summary>
 public sealed class DbRateLimiter(CabinetOpsDbContext db, TimeProvider clock)
 {

@@ -1645,7 +1645,7 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSessionTransition", b =>
                 {
                     b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
-                        .WithMany()
+                        .WithMany("Transitions")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -1737,6 +1737,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ticket_ledger_users_customer_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
+                {
+                    b.Navigation("Transitions");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Staff.AdminUser", b =>
