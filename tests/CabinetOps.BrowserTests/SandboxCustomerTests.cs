@@ -24,6 +24,14 @@ public sealed class SandboxCustomerTests(BrowserFixture app)
         await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已打开，请取商品");
         await Expect(page.Locator("#mc-door")).ToHaveTextAsync("已打开");
 
+        // Someone at the cabinet takes a product from its shelf (the console's table, in a second tab).
+        var console = await app.NewPageAsync();
+        await console.GotoAsync(app.Host.Url + "/sandbox");
+        var shelf = console.Locator("tr.shelf[data-device='SZ002-D02']");
+        await shelf.GetByRole(AriaRole.Button).First.ClickAsync();
+        await Expect(shelf.Locator(".taken")).ToHaveCountAsync(1);
+        await Expect(shelf.Locator(".taken")).ToContainTextAsync("× 1");
+
         await page.Locator("#mc-close").ClickAsync();
         await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已关闭，正在结算");
         await Expect(page.Locator("#mc-door")).ToHaveTextAsync("已关闭上锁");

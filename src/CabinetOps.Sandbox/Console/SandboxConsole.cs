@@ -51,6 +51,8 @@ public static class SandboxConsole
                     html.Append(' ').Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/close", "关门"));
                 html.Append(' ').Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/busy?busy={(d.ActiveSessionId is null).ToString().ToLowerInvariant()}", d.ActiveSessionId is null ? "模拟占用" : "结束占用"));
                 html.Append("</td></tr>");
+                if (d.DoorState == "OPEN" && d.ActiveSessionId is not null && !d.ActiveSessionId.StartsWith("DS_SANDBOX_", StringComparison.Ordinal))
+                    html.Append(TakeRow(xiaomai, d));
             }
 
             html.Append("</table><h2>小麦推送</h2><table><tr><th>时间</th><th>事件</th><th>设备</th><th>尝试次数</th><th>最后状态</th><th>送达</th></tr>");
@@ -64,6 +66,21 @@ public static class SandboxConsole
             return Results.Content(html.ToString(), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Under an open cabinet: its shelf, one button per product to take one, and what has been taken with a button to put one back.</summary>
+    private static string TakeRow(XiaomaiSimulator xiaomai, SimulatedDevice d)
+    {
+        var code = Uri.EscapeDataString(d.DeviceCode);
+        var row = new StringBuilder($"<tr class=\"shelf\" data-device=\"{Enc(d.DeviceCode)}\"><td colspan=\"6\">货架：");
+        foreach (var item in xiaomai.Shelf(d))
+            row.Append(Button($"/sandbox/xiaomai/devices/{code}/take?sku={Uri.EscapeDataString(item.SkuCode)}&quantity=1", $"拿 {item.Name} ¥{item.UnitPriceFen / 100m:0.00}")).Append(' ');
+        var taken = xiaomai.TakenNow(d);
+        row.Append("<br>已拿：").Append(taken.Count == 0 ? "无" : "");
+        foreach (var t in taken)
+            row.Append($"<span class=\"taken\">{Enc(t.Item.Name)} × {t.Quantity}</span> ")
+                .Append(Button($"/sandbox/xiaomai/devices/{code}/take?sku={Uri.EscapeDataString(t.Item.SkuCode)}&quantity=-1", "放回 1 件")).Append(' ');
+        return row.Append("</td></tr>").ToString();
     }
 
     private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");

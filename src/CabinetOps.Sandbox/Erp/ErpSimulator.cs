@@ -95,6 +95,13 @@ public sealed class ErpSimulator
         }
     }
 
+    /// <summary>The products on sale now, in code order.</summary>
+    public IReadOnlyList<ErpItem> OnSale()
+    {
+        lock (_lock)
+            return _items.Values.Where(i => !i.Deleted && i.Status == "ON_SALE").OrderBy(i => i.Code, StringComparer.Ordinal).ToList();
+    }
+
     public ErpItem? Find(string code)
     {
         lock (_lock)

@@ -22,7 +22,16 @@ public sealed class SimulatedSession
     public DateTimeOffset? EndedAt { get; set; }
     public int Seq { get; set; }
     public string? FailureReason { get; set; }
+
+    /// <summary>What the person at the cabinet has taken so far (sku_code → quantity), in the order first taken; the order push reads it.</summary>
+    public List<TakenItem> Taken { get; } = [];
 }
+
+/// <summary>One product on a cabinet's shelf as the vendor has it configured: our code, its barcode and name, the vendor's price.</summary>
+public sealed record ShelfItem(string SkuCode, string Barcode, string Name, long UnitPriceFen);
+
+/// <summary>A line of what was taken during a session.</summary>
+public sealed record TakenItem(ShelfItem Item, int Quantity);
 
 /// <summary>The open command and the virtual cabinets' door events (§2.7.5, §2.8).</summary>
 public sealed partial class XiaomaiSimulator
@@ -112,6 +121,41 @@ public sealed partial class XiaomaiSimulator
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The person at the cabinet takes (<paramref name="quantity"/> &gt; 0) or puts back (&lt; 0) a product
+    /// while the door is open (console). Null on success, else why not.
+    /// </summary>
+    public string? Take(string deviceCode, string skuCode, int quantity)
+    {
+        if (Find(deviceCode) is not { } device)
+            return "模拟器中没有该设备";
+        lock (device)
+        {
+            if (device.ActiveSessionId is not { } sessionId || FindSession(sessionId) is not { Status: "OPEN" } session)
+                return "柜门没有打开";
+            if (Shelf(device).FirstOrDefault(i => i.SkuCode == skuCode) is not { } item)
+                return "该柜子没有这个商品";
+            var index = session.Taken.FindIndex(t => t.Item.SkuCode == skuCode);
+            var now = (index < 0 ? 0 : session.Taken[index].Quantity) + quantity;
+            if (now < 0 || now > MaxTakenPerProduct)
+                return now < 0 ? "没有拿过这么多件" : $"每个商品最多拿 {MaxTakenPerProduct} 件";
+            if (index < 0)
+                session.Taken.Add(new TakenItem(item, now));
+            else if (now == 0)
+                session.Taken.RemoveAt(index);
+            else
+                session.Taken[index] = session.Taken[index] with { Quantity = now };
+            return null;
+        }
+    }
+
+    /// <summary>What the current session of a cabinet has taken (console and tests).</summary>
+    public IReadOnlyList<TakenItem> TakenNow(SimulatedDevice device)
+    {
+        lock (device)
+            return device.ActiveSessionId is { } id && FindSession(id) is { } s ? s.Taken.ToList() : [];
     }
 
     public JsonObject SessionJson(SimulatedSession s)

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using CabinetOps.Sandbox.Erp;
 using CabinetOps.Sandbox.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -64,6 +65,9 @@ public sealed class SimulatedDevice
     public string? ActiveSessionId { get; set; }
     public bool CamerasOk { get; set; } = true;
     public string FirmwareVersion { get; init; } = "3.8.2";
+
+    /// <summary>The products the vendor has configured on this cabinet; stocked from the ERP's catalogue on first use.</summary>
+    public IReadOnlyList<ShelfItem>? Shelf { get; set; }
 }
 
 /// <summary>One push and how its delivery went, for the console and tests.</summary>
@@ -89,12 +93,15 @@ public sealed partial class XiaomaiSimulator
     private readonly TimeProvider _clock;
     private readonly IHttpClientFactory _http;
     private readonly SandboxJournal _journal;
+    private readonly ErpSimulator _erp;
     private readonly ILogger<XiaomaiSimulator> _logger;
     private long _eventSeq;
 
-    public XiaomaiSimulator(IOptions<XiaomaiSimulatorOptions> options, TimeProvider clock, IHttpClientFactory http, SandboxJournal journal, ILogger<XiaomaiSimulator> logger)
+    public XiaomaiSimulator(IOptions<XiaomaiSimulatorOptions> options, TimeProvider clock, IHttpClientFactory http, SandboxJournal journal, ErpSimulator erp,
+        ILogger<XiaomaiSimulator> logger)
     {
         _options = options;
+        _erp = erp;
         _clock = clock;
         _http = http;
         _journal = journal;
@@ -120,6 +127,40 @@ public sealed partial class XiaomaiSimulator
     ];
 
     public XiaomaiSimulatorOptions Options => _options.Value;
+
+    /// <summary>Products per cabinet shelf, and how many of one product a person may hold at once.</summary>
+    public const int ShelfSize = 8;
+    public const int MaxTakenPerProduct = 20;
+
+    /// <summary>
+    /// The cabinet's shelf: <see cref="ShelfSize"/> products of the ERP's catalogue picked from the
+    /// device code (the same every start), priced as the ERP prices them when first stocked — what
+    /// an operator would have configured at the vendor with our product codes.
+    /// </summary>
+    public IReadOnlyList<ShelfItem> Shelf(SimulatedDevice device)
+    {
+        lock (device)
+        {
+            if (device.Shelf is null)
+            {
+                var catalogue = _erp.OnSale();
+                var start = catalogue.Count == 0 ? 0 : (int)(StableHash(device.DeviceCode) % (uint)catalogue.Count);
+                device.Shelf = Enumerable.Range(0, Math.Min(ShelfSize, catalogue.Count)).Select(i => catalogue[(start + i * 29) % catalogue.Count])
+                    .DistinctBy(i => i.Code).Select(i => new ShelfItem(i.Code, i.Barcode, i.Name, i.PriceFen)).ToList();
+            }
+
+            return device.Shelf;
+        }
+    }
+
+    /// <summary>FNV-1a: string.GetHashCode differs between runs, a shelf must not.</summary>
+    private static uint StableHash(string s)
+    {
+        var h = 2166136261u;
+        foreach (var c in s)
+            h = (h ^ c) * 16777619u;
+        return h;
+    }
 
     public SandboxSignature Signature { get; }
 

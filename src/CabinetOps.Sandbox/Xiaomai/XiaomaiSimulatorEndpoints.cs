@@ -81,9 +81,33 @@ public static partial class XiaomaiSimulatorEndpoints
         control.MapPost("/devices/{code}/close", (string code, string? redirect, XiaomaiSimulator sim) =>
             !sim.CloseDoor(code) ? Results.Problem(statusCode: 409, title: "该柜子没有打开的门")
             : redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(sim.Find(code)!), XiaomaiSimulator.Json));
+        control.MapGet("/devices/{code}/shelf", (string code, XiaomaiSimulator sim) =>
+            sim.Find(code) is not { } d ? Results.Problem(statusCode: 404, title: "模拟器中没有该设备") : Results.Json(ShelfJson(sim, d), XiaomaiSimulator.Json));
+        // The person at an open cabinet takes (quantity > 0) or puts back (< 0) a product; the order push (issue #6) charges what was taken.
+        control.MapPost("/devices/{code}/take", (string code, string sku, int? quantity, string? redirect, XiaomaiSimulator sim) =>
+        {
+            var error = sim.Take(code, sku, quantity ?? 1);
+            return error is not null ? Results.Problem(statusCode: error == "模拟器中没有该设备" ? 404 : 409, title: error)
+                : redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(ShelfJson(sim, sim.Find(code)!), XiaomaiSimulator.Json);
+        });
         control.MapGet("/sessions", (XiaomaiSimulator sim) => Results.Json(new JsonArray(sim.Sessions.Select(x => (JsonNode)sim.SessionJson(x)).ToArray()), XiaomaiSimulator.Json));
         control.MapGet("/pushes", (XiaomaiSimulator sim) => Results.Json(sim.Pushes, XiaomaiSimulator.Json));
         return app;
+    }
+
+    private static JsonObject ShelfJson(XiaomaiSimulator sim, SimulatedDevice d) => new()
+    {
+        ["device_code"] = d.DeviceCode,
+        ["shelf"] = new JsonArray(sim.Shelf(d).Select(i => (JsonNode)ItemJson(i, null)).ToArray()),
+        ["taken"] = new JsonArray(sim.TakenNow(d).Select(t => (JsonNode)ItemJson(t.Item, t.Quantity)).ToArray()),
+    };
+
+    private static JsonObject ItemJson(ShelfItem i, int? quantity)
+    {
+        var json = new JsonObject { ["sku_code"] = i.SkuCode, ["barcode"] = i.Barcode, ["name"] = i.Name, ["unit_price_fen"] = i.UnitPriceFen };
+        if (quantity is { } q)
+            json["quantity"] = q;
+        return json;
     }
 
     /// <summary>Authentication first (§2.4), then the outage switch, then the call itself; every call is journalled.</summary>

@@ -95,6 +95,39 @@ public abstract class DoorSessionTests(AppFixture app)
     }
 
     [Fact]
+    public async Task ThePersonAtAnOpenCabinetTakesAndPutsBackProductsFromItsShelf()
+    {
+        var device = await Host.NewCabinetAsync();
+        var (client, _) = await CustomerAsync();
+        using var sandbox = Host.CreateHttpClient();
+        Task<HttpResponseMessage> TakeAsync(string sku, int quantity) => sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={sku}&quantity={quantity}", null);
+
+        var shelf = (await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf")).GetProperty("shelf").EnumerateArray().ToList();
+        Assert.Equal(8, shelf.Count);
+        Assert.All(shelf, i => Assert.True(i.GetProperty("unit_price_fen").GetInt64() > 0));
+        var (a, b) = (shelf[0].GetProperty("sku_code").GetString()!, shelf[1].GetProperty("sku_code").GetString()!);
+        // Nothing can be taken through a closed door.
+        await HttpSurfaceTests.AssertProblemAsync(await TakeAsync(a, 1), HttpStatusCode.Conflict);
+
+        var no = (await (await OpenAsync(client, device)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
+        await WaitForStatusAsync(client, no, "Opened");
+        (await TakeAsync(a, 2)).EnsureSuccessStatusCode();
+        (await TakeAsync(b, 1)).EnsureSuccessStatusCode();
+        var taken = await (await TakeAsync(a, -1)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([(a, 1), (b, 1)], taken.GetProperty("taken").EnumerateArray().Select(t => (t.GetProperty("sku_code").GetString(), t.GetProperty("quantity").GetInt32())));
+        // Refused, and nothing changes: a product not on this shelf, more put back than taken, more than a person can hold.
+        await HttpSurfaceTests.AssertProblemAsync(await TakeAsync("NOT-ON-SHELF", 1), HttpStatusCode.Conflict);
+        await HttpSurfaceTests.AssertProblemAsync(await TakeAsync(b, -2), HttpStatusCode.Conflict);
+        await HttpSurfaceTests.AssertProblemAsync(await TakeAsync(b, 50), HttpStatusCode.Conflict);
+        var after = await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf");
+        Assert.Equal(2, after.GetProperty("taken").GetArrayLength());
+
+        await SandboxAsync($"/sandbox/xiaomai/devices/{device}/close");
+        await WaitForStatusAsync(client, no, "Closed");
+        await HttpSurfaceTests.AssertProblemAsync(await TakeAsync(a, 1), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task TwentyParallelIdenticalOpensOpenTheDoorOnce()
     {
         var device = await Host.NewCabinetAsync();
