@@ -4,6 +4,7 @@ using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
 using CabinetOps.Server.Features.DoorSessions;
+using CabinetOps.Server.Features.Orders;
 using CabinetOps.Server.Features.Products;
 using CabinetOps.Server.Features.Home;
 using CabinetOps.Server.Features.ManualWork;
@@ -109,6 +110,8 @@ public static class CabinetOpsApp
         services.AddScoped<PayScoreServiceOrders>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreServiceOrders>());
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
+        services.AddScoped<OrderCharging>();
+        services.AddScoped<IXiaomaiEventProcessor, OrderPushes>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();
         services.AddScoped<ProductHandlers>();

@@ -7,7 +7,7 @@ namespace CabinetOps.BrowserTests;
 public sealed class SandboxCustomerTests(BrowserFixture app)
 {
     [Fact]
-    public async Task SimulatedCustomerScansOpensWithTicketsAndClosingTheDoorClosesTheSession()
+    public async Task SimulatedCustomerScansOpensWithTicketsTakesAProductAndClosingTheDoorSettlesTheSession()
     {
         var page = await app.NewPageAsync();
         await page.GotoAsync(app.Host.Url + "/sandbox");
@@ -32,9 +32,10 @@ public sealed class SandboxCustomerTests(BrowserFixture app)
         await Expect(shelf.Locator(".taken")).ToHaveCountAsync(1);
         await Expect(shelf.Locator(".taken")).ToContainTextAsync("× 1");
 
+        // Closed, then settled by the vendor's order push.
         await page.Locator("#mc-close").ClickAsync();
-        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已关闭，正在结算");
         await Expect(page.Locator("#mc-door")).ToHaveTextAsync("已关闭上锁");
+        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("已结算");
     }
 
     [Fact]
@@ -57,6 +58,6 @@ public sealed class SandboxCustomerTests(BrowserFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "用微信支付分开门" }).ClickAsync();
         await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已打开，请取商品");
         await page.Locator("#mc-close").ClickAsync();
-        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("门已关闭，正在结算");
+        await Expect(page.Locator("#mc-session")).ToHaveTextAsync("已结算");
     }
 }

@@ -46,6 +46,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["Sandbox:Xiaomai:PushRetryDelays:2"] = "00:00:00.600",
             // The virtual customer pulls the door at once; the device confirms the unlock at once.
             ["Sandbox:Xiaomai:PullDelay"] = "00:00:00.100",
+            ["Sandbox:Xiaomai:RecognitionDelay"] = "00:00:00.100",
             ["WeChatPay:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechatpay/",
             ["WeChatPay:NotifyUrl"] = $"http://127.0.0.1:{Port}/webhooks/wechatpay",
             ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",

@@ -86,7 +86,8 @@ internal static class CustomerPanel
                     s = await call('GET', '/api/mp/sessions/' + s.sessionNo, null, true);
                     show('mc-session', s.statusLabel + (s.failureMessage ? '：' + s.failureMessage : ''));
                     await door();
-                    if (!s.active) clearInterval(poll);
+                    // Until the session ends: a closed door is followed by the order push that settles it.
+                    if (['Settled', 'Failed', 'Expired'].includes(s.status)) clearInterval(poll);
                   }, 1000);
                 } catch (e) { show('mc-session', '开门失败：' + e.message); }
               };

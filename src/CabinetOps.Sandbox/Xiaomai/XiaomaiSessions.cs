@@ -23,6 +23,9 @@ public sealed class SimulatedSession
     public int Seq { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>The Order resource (§2.6) once recognised: returned by the session query and pushed as <c>order.completed</c>.</summary>
+    public JsonObject? Order { get; set; }
+
     /// <summary>What the person at the cabinet has taken so far (sku_code → quantity), in the order first taken; the order push reads it.</summary>
     public List<TakenItem> Taken { get; } = [];
 }
@@ -120,7 +123,60 @@ public sealed partial class XiaomaiSimulator
             Enqueue("door.closed", deviceCode, now, data);
         }
 
+        _ = Task.Run(() => RecogniseAsync(session, device));
         return true;
+    }
+
+    /// <summary>
+    /// After the close, the cameras' verdict: the session completes with an Order of what was taken
+    /// (empty when nothing was) and <c>order.completed</c> is pushed (§2.8, §2.9).
+    /// </summary>
+    private async Task RecogniseAsync(SimulatedSession session, SimulatedDevice device)
+    {
+        await Task.Delay(Options.RecognitionDelay, _clock);
+        lock (device)
+        {
+            var now = _clock.GetUtcNow();
+            var lines = new JsonArray();
+            var (total, count, lineNo) = (0L, 0, 0);
+            foreach (var t in session.Taken)
+            {
+                var amount = t.Item.UnitPriceFen * t.Quantity;
+                lines.Add(new JsonObject
+                {
+                    ["line_no"] = ++lineNo, ["sku_code"] = t.Item.SkuCode, ["barcode"] = t.Item.Barcode, ["name"] = t.Item.Name, ["quantity"] = t.Quantity,
+                    ["unit_price_fen"] = t.Item.UnitPriceFen, ["amount_fen"] = amount, ["confidence"] = 0.9876m,
+                });
+                total += amount;
+                count += t.Quantity;
+            }
+
+            var order = Identity(session);
+            order["opened_at"] = Iso(session.OpenedAt!.Value);
+            order["closed_at"] = Iso(session.ClosedAt!.Value);
+            order["recognized_at"] = Iso(now);
+            order["currency"] = "CNY";
+            order["total_fen"] = total;
+            order["item_count"] = count;
+            order["items"] = lines;
+            order["recognition"] = new JsonObject { ["method"] = "EDGE", ["model_version"] = "sandbox-1", ["min_confidence"] = count == 0 ? null : 0.9876m };
+            order["evidence"] = new JsonObject
+            {
+                ["video_status"] = "READY",
+                ["videos"] = new JsonArray(new JsonObject
+                {
+                    ["camera"] = "top", ["url"] = $"https://media.xiaomai.example/v/{session.WheatOrderNo}/top.mp4", ["content_type"] = "video/mp4",
+                    ["duration_ms"] = (long)(session.ClosedAt!.Value - session.OpenedAt!.Value).TotalMilliseconds, ["expires_at"] = Iso(now.AddDays(7)),
+                }),
+                ["images"] = new JsonArray(new JsonObject { ["kind"] = "AFTER", ["url"] = $"https://media.xiaomai.example/i/{session.WheatOrderNo}/after.jpg", ["expires_at"] = Iso(now.AddDays(7)) }),
+            };
+            session.Status = "COMPLETED";
+            session.EndedAt = now;
+            session.Order = order;
+            var data = (JsonObject)order.DeepClone();
+            data["session_seq"] = ++session.Seq;
+            Enqueue("order.completed", device.DeviceCode, now, data);
+        }
     }
 
     /// <summary>
@@ -173,7 +229,7 @@ public sealed partial class XiaomaiSimulator
             json["open_failure"] = s.FailureReason is { } f
                 ? new JsonObject { ["reason"] = f, ["reason_detail"] = "sandbox fault", ["failed_at"] = Iso(s.EndedAt!.Value) }
                 : null;
-            json["order"] = null;
+            json["order"] = s.Order?.DeepClone();
             json["exception"] = null;
             return json;
         }

@@ -32,6 +32,9 @@ public sealed class XiaomaiSimulatorOptions
     /// <summary>How long the virtual customer takes to pull the door after the lock opens (then <c>door.opened</c> is pushed).</summary>
     public TimeSpan PullDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the cameras take to settle a closed session before <c>order.completed</c> is pushed.</summary>
+    public TimeSpan RecognitionDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long the device takes to confirm the unlock; zero in load tests so the figure is our server's.</summary>
     public TimeSpan UnlockConfirmDelay { get; set; } = TimeSpan.Zero;
 

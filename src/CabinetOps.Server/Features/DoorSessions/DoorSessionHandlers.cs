@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using CabinetOps.Server.Features.Devices;
 using CabinetOps.Server.Features.Orders;
 using CabinetOps.Server.Features.Stores;
@@ -32,6 +31,12 @@ public sealed class DoorSessionOptions
 
     /// <summary>需确认 mode: how long the customer has to confirm the Pay Score order before the session expires.</summary>
     public TimeSpan PayScoreConfirmTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>This many doors opened by one customer without buying within <see cref="EmptyOpensWindow"/> raise a security event.</summary>
+    [Range(2, 1000)]
+    public int EmptyOpensAlertThreshold { get; set; } = 5;
+
+    public TimeSpan EmptyOpensWindow { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed record PrecheckRequest(
@@ -108,7 +113,8 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
                    Store = st,
                    DeviceBusy = d != null && db.DoorSessions.Any(s => s.DeviceId == d.Id && s.Status < DoorSessionStatus.Closed),
                    ActiveSessionNo = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.Status < DoorSessionStatus.Closed).Select(s => s.SessionNo).FirstOrDefault(),
-                   UnpaidOrderNo = db.Orders.Where(o => o.UserId == c.Id && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
+                   // An order held for review is the operator's to settle, not the customer's to pay: it does not block.
+                   UnpaidOrderNo = db.Orders.Where(o => o.UserId == c.Id && o.Hold == null && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
                        .OrderBy(o => o.OrderTime).Select(o => o.OrderNo).FirstOrDefault(),
                    ExistingSessionId = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.IdempotencyKey == idempotencyKey).Select(s => (long?)s.Id).FirstOrDefault(),
                    DefaultMinTicketBalance = db.Settings.Where(x => x.Key == StoreDefaults.MinTicketBalanceKey).Select(x => x.Value).FirstOrDefault(),
@@ -176,7 +182,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         var now = clock.GetUtcNow().UtcDateTime;
         var session = new DoorSession
         {
-            SessionNo = NewSessionNo(now),
+            SessionNo = BusinessNumbers.New("DS", now),
             CustomerId = customerId,
             DeviceId = device.Id,
             StoreId = store.Id,
@@ -308,11 +314,6 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         public string? DefaultMinTicketBalance { get; init; }
         public string? DefaultPayScoreEnabled { get; init; }
     }
-
-    /// <summary>DS + Beijing time + 6 random characters: readable in support calls, unique by the index.</summary>
-    private static string NewSessionNo(DateTime utc) =>
-        "DS" + Infrastructure.Time.ShanghaiTime.FromUtc(utc).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)
-        + RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 6);
 
     private static Problem Refused(string code, string message) => new(code, message, code switch
     {

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace CabinetOps.Server.Features.DoorSessions;
 
 /// <summary>Durable work: cancel the Pay Score order of a session whose door never opened (re-entrant).</summary>
-public sealed record CancelPayScoreOrder(long SessionId) : IExternalWork
+public sealed record CancelPayScoreOrder(long SessionId, string Reason = "未开门，撤销订单") : IExternalWork
 {
     public string Describe() => $"撤销开门会话 {SessionId} 的微信支付分订单";
 }
@@ -152,12 +152,12 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
     }
 
     /// <summary>Cancels the session's order; an order WeChat never made, or already cancelled, is done.</summary>
-    public async Task CancelAsync(long sessionId, CancellationToken ct)
+    public async Task CancelAsync(long sessionId, string reason, CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
         if (session.PayScoreRequest is null || session.PayScoreOrderState == "REVOKED")
             return;
-        var answer = await wechatPay.CancelServiceOrderAsync(session.SessionNo, "未开门，撤销订单", ct);
+        var answer = await wechatPay.CancelServiceOrderAsync(session.SessionNo, reason, ct);
         if (answer.Retryable)
             throw new InvalidOperationException($"撤销微信支付分订单 {session.SessionNo} 失败：{answer.ErrorCode} {answer.Message}");
         if (!answer.Ok && answer.ErrorCode != "ORDER_NOT_EXIST")
@@ -173,5 +173,5 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
 
 public static class CancelPayScoreOrderHandler
 {
-    public static Task Handle(CancelPayScoreOrder message, PayScoreServiceOrders orders, CancellationToken ct) => orders.CancelAsync(message.SessionId, ct);
+    public static Task Handle(CancelPayScoreOrder message, PayScoreServiceOrders orders, CancellationToken ct) => orders.CancelAsync(message.SessionId, message.Reason, ct);
 }

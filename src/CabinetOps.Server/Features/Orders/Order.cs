@@ -3,9 +3,9 @@ using CabinetOps.Server.Infrastructure.Persistence;
 namespace CabinetOps.Server.Features.Orders;
 
 /// <summary>
-/// 订单 — the spec's <c>orders</c> table, every column kept with its meaning. The flows that fill it
-/// (order push, charging, corrections) arrive with later issues; the shape is fixed now so that
-/// migrations on both providers start from the spec.
+/// 订单 — the spec's <c>orders</c> table, every column kept with its meaning, plus what the order
+/// push and charging need: the door session it settles, the vendor's view beside ours, and why it
+/// is held when it is. <c>total_amount</c> is always priced from our catalogue.
 /// </summary>
 public sealed class Order
 {
@@ -28,6 +28,75 @@ public sealed class Order
     public string? WheatOrderNo { get; set; }
     public OrderType OrderType { get; set; }
     public string? RelatedOrderNo { get; set; }
+
+    /// <summary>The door session this order settles (unique: one order per session).</summary>
+    public long? DoorSessionId { get; set; }
+    public int ItemCount { get; set; }
+    /// <summary>The vendor's total (its prices); informational, never charged.</summary>
+    public Money VendorTotal { get; set; }
+    /// <summary>A line's vendor price differs from ours.</summary>
+    public bool PriceMismatch { get; set; }
+    /// <summary>Set = held for review, charged by nobody until staff act.</summary>
+    public OrderHold? Hold { get; set; }
+    /// <summary>Why the last charge attempt failed, for staff and the customer.</summary>
+    public string? PaymentFailure { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public List<OrderItem> Items { get; } = [];
+}
+
+/// <summary>One line of an order: our product and price, with the vendor's recognition beside it.</summary>
+public sealed class OrderItem
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public int LineNo { get; set; }
+    /// <summary>Null when the vendor named a product we do not know (the order is then held).</summary>
+    public int? ProductId { get; set; }
+    public required string SkuCode { get; set; }
+    public string? Barcode { get; set; }
+    public required string Name { get; set; }
+    public int Quantity { get; set; }
+    public Money UnitPrice { get; set; }
+    public Money Amount { get; set; }
+    public Money VendorUnitPrice { get; set; }
+    public Money VendorAmount { get; set; }
+    public bool PriceMismatch { get; set; }
+    public decimal? Confidence { get; set; }
+}
+
+/// <summary>
+/// One charge of an order through one channel. The idempotency key is derived from the order and
+/// the channel and unique in the database: a retry, a duplicated notification or a second server
+/// process finds the row instead of charging again.
+/// </summary>
+public sealed class OrderPayment
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public PaymentChannel Channel { get; set; }
+    public PaymentRecordStatus Status { get; set; }
+    public Money Amount { get; set; }
+    /// <summary>Tickets moved (ticket channel only).</summary>
+    public long Tickets { get; set; }
+    public required string IdempotencyKey { get; set; }
+    public string? FailureReason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+public enum PaymentChannel
+{
+    Tickets = 1,
+    PayScore = 2,
+    Jsapi = 3,
+}
+
+public enum PaymentRecordStatus
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
 }
 
 /// <summary>The spec's <c>ENUM('微信','礼票')</c>.</summary>

@@ -26,5 +26,40 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Store>().WithMany().HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(x => x.Hold).HasConversion<string>().HasMaxLength(30);
+        b.Property(x => x.PaymentFailure).HasMaxLength(200);
+        // Every door session has at most one order, in the database and not only in code.
+        b.HasIndex(x => x.DoorSessionId).IsUnique();
+        b.HasOne<DoorSessions.DoorSession>().WithMany().HasForeignKey(x => x.DoorSessionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(x => x.Items).WithOne().HasForeignKey(i => i.OrderId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OrderItemConfiguration : IEntityTypeConfiguration<OrderItem>
+{
+    public void Configure(EntityTypeBuilder<OrderItem> b)
+    {
+        b.ToTable("order_items");
+        b.Property(x => x.SkuCode).HasMaxLength(50);
+        b.Property(x => x.Barcode).HasMaxLength(50);
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Confidence).HasPrecision(5, 4);
+        b.HasIndex(x => x.OrderId);
+        b.HasOne<Products.Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class OrderPaymentConfiguration : IEntityTypeConfiguration<OrderPayment>
+{
+    public void Configure(EntityTypeBuilder<OrderPayment> b)
+    {
+        b.ToTable("order_payments");
+        b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.IdempotencyKey).HasMaxLength(100);
+        b.HasIndex(x => x.IdempotencyKey).IsUnique();
+        b.Property(x => x.FailureReason).HasMaxLength(200);
+        b.HasIndex(x => x.OrderId);
+        b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
     }
 }

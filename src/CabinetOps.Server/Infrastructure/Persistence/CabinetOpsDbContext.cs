@@ -24,6 +24,8 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<Store> Stores => Set<Store>();
     public DbSet<Device> Devices => Set<Device>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderItem> OrderItems => Set<OrderItem>();
+    public DbSet<OrderPayment> OrderPayments => Set<OrderPayment>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<AdminUserStore> AdminUserStores => Set<AdminUserStore>();
     public DbSet<Role> Roles => Set<Role>();

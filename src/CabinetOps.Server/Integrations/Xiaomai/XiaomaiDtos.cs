@@ -126,3 +126,33 @@ public sealed class XiaomaiSessionEventData
     public string? ReasonDetail { get; set; }
     public int? OpenForS { get; set; }
 }
+
+/// <summary><c>order.completed</c> data: the Order resource (§2.6) plus <c>session_seq</c>. Evidence is read by the review screens, not here.</summary>
+public sealed class XiaomaiOrderData
+{
+    public string? SessionId { get; set; }
+    public string? WheatOrderNo { get; set; }
+    public string? DeviceCode { get; set; }
+    public string? StoreCode { get; set; }
+    public int? SessionSeq { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset? RecognizedAt { get; set; }
+    public string? Currency { get; set; }
+    public long TotalFen { get; set; }
+    public int ItemCount { get; set; }
+    public List<XiaomaiItemLine>? Items { get; set; }
+}
+
+/// <summary>An item line (§2.6).</summary>
+public sealed class XiaomaiItemLine
+{
+    public int LineNo { get; set; }
+    public string? SkuCode { get; set; }
+    public string? Barcode { get; set; }
+    public string? Name { get; set; }
+    public int Quantity { get; set; }
+    public long UnitPriceFen { get; set; }
+    public long AmountFen { get; set; }
+    public decimal? Confidence { get; set; }
+}

@@ -510,9 +510,26 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
                     b.Property<int>("DeviceId")
                         .HasColumnType("integer")
                         .HasColumnName("device_id");
+
+                    b.Property<long?>("DoorSessionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("door_session_id");
+
+                    b.Property<string>("Hold")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("hold");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("item_count");
 
                     b.Property<string>("OrderNo")
                         .IsRequired()
@@ -530,6 +547,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("order_type");
 
+                    b.Property<string>("PaymentFailure")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("payment_failure");
+
                     b.Property<int>("PaymentStatus")
                         .HasColumnType("integer")
                         .HasColumnName("payment_status");
@@ -543,6 +565,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("payment_type");
+
+                    b.Property<bool>("PriceMismatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("price_mismatch");
 
                     b.Property<string>("RelatedOrderNo")
                         .HasMaxLength(50)
@@ -561,6 +587,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("numeric(10,2)")
                         .HasColumnName("total_amount");
 
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
                     b.Property<int?>("UserId")
                         .HasColumnType("integer")
                         .HasColumnName("user_id");
@@ -569,6 +599,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("user_phone");
+
+                    b.Property<decimal>("VendorTotal")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("vendor_total");
 
                     b.Property<string>("WheatOrderNo")
                         .HasMaxLength(50)
@@ -584,6 +618,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("DeviceId")
                         .HasDatabaseName("ix_orders_device_id");
+
+                    b.HasIndex("DoorSessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_door_session_id");
 
                     b.HasIndex("OrderNo")
                         .IsUnique()
@@ -603,6 +641,150 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_orders_store_id_order_time");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Barcode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("barcode");
+
+                    b.Property<decimal?>("Confidence")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("numeric(5,4)")
+                        .HasColumnName("confidence");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_no");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("PriceMismatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("price_mismatch");
+
+                    b.Property<int?>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("SkuCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("sku_code");
+
+                    b.Property<decimal>("UnitPrice")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("unit_price");
+
+                    b.Property<decimal>("VendorAmount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("vendor_amount");
+
+                    b.Property<decimal>("VendorUnitPrice")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("vendor_unit_price");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_items");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_items_order_id");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_order_items_product_id");
+
+                    b.ToTable("order_items", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderPayment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tickets");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_payments");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_payments_idempotency_key");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_payments_order_id");
+
+                    b.ToTable("order_payments", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.Product", b =>
@@ -1661,6 +1843,12 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasConstraintName("fk_orders_devices_device_id");
 
+                    b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
+                        .WithMany()
+                        .HasForeignKey("DoorSessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_orders_door_sessions_door_session_id");
+
                     b.HasOne("CabinetOps.Server.Features.Stores.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")
@@ -1673,6 +1861,32 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_orders_users_user_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany("Items")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_items_orders_order_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_order_items_products_product_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderPayment", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_payments_orders_order_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
@@ -1742,6 +1956,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
                 {
                     b.Navigation("Transitions");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Staff.AdminUser", b =>

@@ -491,9 +491,26 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
                     b.Property<int>("DeviceId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("device_id");
+
+                    b.Property<long?>("DoorSessionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("door_session_id");
+
+                    b.Property<string>("Hold")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hold");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item_count");
 
                     b.Property<string>("OrderNo")
                         .IsRequired()
@@ -511,6 +528,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("order_type");
 
+                    b.Property<string>("PaymentFailure")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_failure");
+
                     b.Property<int>("PaymentStatus")
                         .HasColumnType("INTEGER")
                         .HasColumnName("payment_status");
@@ -524,6 +546,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
                         .HasColumnName("payment_type");
+
+                    b.Property<bool>("PriceMismatch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_mismatch");
 
                     b.Property<string>("RelatedOrderNo")
                         .HasMaxLength(50)
@@ -542,6 +568,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_amount");
 
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
                     b.Property<int?>("UserId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("user_id");
@@ -550,6 +580,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_phone");
+
+                    b.Property<long>("VendorTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vendor_total");
 
                     b.Property<string>("WheatOrderNo")
                         .HasMaxLength(50)
@@ -565,6 +599,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("DeviceId")
                         .HasDatabaseName("ix_orders_device_id");
+
+                    b.HasIndex("DoorSessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_door_session_id");
 
                     b.HasIndex("OrderNo")
                         .IsUnique()
@@ -584,6 +622,146 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_orders_store_id_order_time");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Barcode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("barcode");
+
+                    b.Property<decimal?>("Confidence")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confidence");
+
+                    b.Property<int>("LineNo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("line_no");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("PriceMismatch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_mismatch");
+
+                    b.Property<int?>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("SkuCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku_code");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_price");
+
+                    b.Property<long>("VendorAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vendor_amount");
+
+                    b.Property<long>("VendorUnitPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vendor_unit_price");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_items");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_items_order_id");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_order_items_product_id");
+
+                    b.ToTable("order_items", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderPayment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tickets");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_payments");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_payments_idempotency_key");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_payments_order_id");
+
+                    b.ToTable("order_payments", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.Product", b =>
@@ -1610,7 +1788,7 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSessionTransition", b =>
                 {
                     b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
-                        .WithMany()
+                        .WithMany("Transitions")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -1626,6 +1804,12 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasConstraintName("fk_orders_devices_device_id");
 
+                    b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
+                        .WithMany()
+                        .HasForeignKey("DoorSessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_orders_door_sessions_door_session_id");
+
                     b.HasOne("CabinetOps.Server.Features.Stores.Store", null)
                         .WithMany()
                         .HasForeignKey("StoreId")
@@ -1638,6 +1822,32 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_orders_users_user_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany("Items")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_items_orders_order_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_order_items_products_product_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderPayment", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_payments_orders_order_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
@@ -1702,6 +1912,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ticket_ledger_users_customer_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
+                {
+                    b.Navigation("Transitions");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Staff.AdminUser", b =>

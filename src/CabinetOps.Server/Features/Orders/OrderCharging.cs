@@ -1,0 +1,96 @@
+using CabinetOps.Server.Features.DoorSessions;
+using CabinetOps.Server.Features.Staff;
+using CabinetOps.Server.Features.Tickets;
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CabinetOps.Server.Features.Orders;
+
+/// <summary>
+/// Charges a new order by its session's payment method (DESIGN §6), inside the transaction that
+/// created the order, so an order and its charge are stored together or not at all.
+/// </summary>
+public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, TimeProvider clock, ILogger<OrderCharging> logger)
+{
+    /// <summary>The balance may change between reading it and deducting (an adjustment in the admin): read and try again this often.</summary>
+    private const int TicketAttempts = 3;
+
+    public static string TicketKey(string orderNo) => $"order:{orderNo}:tickets";
+
+    public async Task ChargeAsync(Order order, DoorPaymentMethod method, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (order.TotalAmount.Fen == 0)
+        {
+            MarkPaid(order, now);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        // Pay Score and JSAPI collection is the next step of issue #6: until then such an order waits, unpaid and visible.
+        if (method == DoorPaymentMethod.Tickets)
+            await ChargeTicketsAsync(order, now, ct);
+    }
+
+    /// <summary>
+    /// 礼票: the tickets that cover whole fen are deducted with the payment record in one transaction;
+    /// what they cannot cover is due by WeChat (<c>wx_payment_amount</c>) and the order stays unpaid for it.
+    /// </summary>
+    private async Task ChargeTicketsAsync(Order order, DateTime now, CancellationToken ct)
+    {
+        var key = TicketKey(order.OrderNo);
+        if (await db.OrderPayments.AnyAsync(p => p.IdempotencyKey == key, ct))
+            return;
+        var customerId = order.UserId!.Value;
+        for (var attempt = 1; attempt <= TicketAttempts; attempt++)
+        {
+            var balance = await db.Customers.Where(c => c.Id == customerId).Select(c => c.TicketBalance).SingleAsync(ct);
+            var split = OrderRules.SplitTickets(order.TotalAmount, balance);
+            if (split.Tickets > 0)
+            {
+                var posted = await tickets.PostAsync(customerId, TicketEntryKind.Payment, -split.Tickets, $"订单 {order.OrderNo} 礼票支付", StaffActor.System, order.OrderNo, ct);
+                if (!posted.IsSuccess)
+                {
+                    logger.LogInformation("Ticket balance of customer {CustomerId} changed while charging {OrderNo}; attempt {Attempt}", customerId, order.OrderNo, attempt);
+                    continue;
+                }
+            }
+
+            db.OrderPayments.Add(new OrderPayment
+            {
+                OrderId = order.Id,
+                Channel = PaymentChannel.Tickets,
+                Status = PaymentRecordStatus.Succeeded,
+                Amount = split.TicketPart,
+                Tickets = split.Tickets,
+                IdempotencyKey = key,
+                CreatedAt = now,
+                CompletedAt = now,
+            });
+            order.TicketPaymentAmount = split.Tickets;
+            order.WxPaymentAmount = split.WechatPart;
+            if (split.WechatPart.Fen == 0)
+                MarkPaid(order, now);
+            else
+                order.PaymentFailure = $"礼票余额不足，剩余 ¥{split.WechatPart} 需微信支付";
+            order.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        // Nothing was deducted (every attempt's deduction was refused as a whole): the balance is as it
+        // was, the key is unused for the re-pay, and the order says why.
+        order.PaymentStatus = PaymentStatus.Failed;
+        order.PaymentFailure = "礼票扣除未成功，请重新支付";
+        order.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static void MarkPaid(Order order, DateTime now)
+    {
+        order.PaymentStatus = PaymentStatus.Paid;
+        order.PaymentTime = now;
+        order.PaymentFailure = null;
+        order.UpdatedAt = now;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using CabinetOps.Server.Features.DoorSessions;
+using CabinetOps.Server.Features.Stores;
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Infrastructure.Security;
+using CabinetOps.Server.Integrations.Xiaomai;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CabinetOps.Server.Features.Orders;
+
+/// <summary>
+/// 正常订单推送 (xiaomai.md §2.9 <c>order.completed</c>, DESIGN §5): runs as durable work after the
+/// push was stored and acknowledged, in one transaction with the inbound message. Deduplicated by
+/// <c>wheat_order_no</c> (and one order per session, both unique in the database); priced from our
+/// catalogue; held for review when it cannot be charged as it is; otherwise charged by the
+/// session's payment method. An empty purchase settles the session with no order and no charge.
+/// </summary>
+public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, OrderCharging charging, StoreDefaults defaults, WorkQueue queue,
+    SecurityEventLog security, IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock, ILogger<OrderPushes> logger) : IXiaomaiEventProcessor
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = ["order.completed"];
+
+    public async Task<string?> ProcessAsync(XiaomaiPush push, CancellationToken ct)
+    {
+        var data = push.Data!.Value.Deserialize<XiaomaiOrderData>(XiaomaiJson.Options);
+        if (data?.WheatOrderNo is not { Length: > 0 } wheatOrderNo)
+            return "推送缺少 wheat_order_no";
+        // A repeated push, or the same order already fetched by a query: nothing more to do.
+        if (await db.Orders.AnyAsync(o => o.WheatOrderNo == wheatOrderNo, ct))
+            return null;
+        var session = data.SessionId is { Length: > 0 } sessionNo
+            ? await db.DoorSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionNo == sessionNo, ct)
+            : null;
+        if (session is { Status: DoorSessionStatus.Settled })
+            return $"开门会话 {session.SessionNo} 已结算，忽略第二个结算推送";
+        var lines = (data.Items ?? []).Select(i => new VendorLine(i.LineNo, i.SkuCode ?? "", i.Barcode, i.Name ?? "", i.Quantity, i.UnitPriceFen, i.AmountFen, i.Confidence))
+            .ToList();
+        var closedAt = (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime;
+
+        if (session is not null)
+        {
+            await moves.RecordVendorFactsAsync(session.Id, wheatOrderNo, null, data.SessionSeq, ct);
+            // The order proves the door closed, whether or not door.closed arrived first.
+            await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：订单已生成，门已关闭", closedAt, ct);
+            if (lines.Count == 0 && data.TotalFen == 0)
+            {
+                await SettleEmptyAsync(session, ct);
+                return null;
+            }
+        }
+        else if (lines.Count == 0)
+            return $"无对应开门会话的空单 {wheatOrderNo}";
+
+        var device = session is not null
+            ? await db.Devices.AsNoTracking().SingleAsync(d => d.Id == session.DeviceId, ct)
+            : await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.DeviceCode == data.DeviceCode, ct);
+        var storeId = session?.StoreId ?? device?.StoreId;
+        if (device is null || storeId is null)
+            return $"订单 {wheatOrderNo} 的设备 {data.DeviceCode} 未登记或未绑定门店";
+        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == storeId, ct);
+        var settings = StoreDefaults.Effective(store, await defaults.GetAsync(ct));
+        var priced = OrderRules.Price(lines, data.TotalFen, data.ItemCount, await CatalogueAsync(store.Id, lines, ct), settings.OrderAmountLimit, settings.ItemCountLimit);
+        var hold = session is null ? OrderHold.NoSession : priced.Hold;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var order = new Order
+        {
+            OrderNo = BusinessNumbers.New("OD", now),
+            DeviceId = device.Id,
+            StoreId = store.Id,
+            UserId = session?.CustomerId,
+            UserPhone = session is null ? null : await db.Customers.Where(c => c.Id == session.CustomerId).Select(c => c.Phone).SingleAsync(ct),
+            DoorSessionId = session?.Id,
+            TotalAmount = priced.Total,
+            ItemCount = priced.ItemCount,
+            VendorTotal = priced.VendorTotal,
+            PriceMismatch = priced.PriceMismatch,
+            Hold = hold,
+            PaymentType = session?.PaymentMethod == DoorPaymentMethod.Tickets ? PaymentType.Tickets : PaymentType.WeChat,
+            PaymentStatus = PaymentStatus.Unpaid,
+            OrderTime = closedAt ?? now,
+            WheatOrderNo = wheatOrderNo,
+            OrderType = OrderType.Normal,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        order.Items.AddRange(priced.Lines.Select(l => new OrderItem
+        {
+            LineNo = l.Vendor.LineNo,
+            ProductId = l.ProductId,
+            SkuCode = l.Vendor.SkuCode,
+            Barcode = l.Vendor.Barcode,
+            Name = l.Name,
+            Quantity = l.Vendor.Quantity,
+            UnitPrice = l.UnitPrice,
+            Amount = l.Amount,
+            VendorUnitPrice = new Money(l.Vendor.UnitPriceFen),
+            VendorAmount = new Money(l.Vendor.AmountFen),
+            PriceMismatch = l.PriceMismatch,
+            Confidence = l.Vendor.Confidence,
+        }));
+        db.Orders.Add(order);
+        // A parallel processing of the same order (or session) fails here on the unique indexes and
+        // is retried: its next attempt finds this order and stops.
+        await db.SaveChangesAsync(ct);
+        if (hold is { } held)
+            logger.LogWarning("Order {OrderNo} ({WheatOrderNo}) held for review: {Hold}", order.OrderNo, wheatOrderNo, held);
+        if (session is null)
+            return null;
+
+        await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, $"订单 {order.OrderNo} 已生成{(hold is { } h ? $"，{h.Label()}待审核" : "")}", null, ct);
+        if (hold is null)
+            await charging.ChargeAsync(order, session.PaymentMethod, ct);
+        return null;
+    }
+
+    /// <summary>Our price of each product named by the lines, in this store (its own price where set).</summary>
+    private async Task<Dictionary<string, CataloguePrice>> CatalogueAsync(int storeId, IReadOnlyList<VendorLine> lines, CancellationToken ct)
+    {
+        var codes = lines.Select(l => l.SkuCode).Where(c => c.Length > 0).Distinct().ToList();
+        return await (from p in db.Products.AsNoTracking()
+                      where codes.Contains(p.ProductCode)
+                      select new
+                      {
+                          p.ProductCode,
+                          p.Id,
+                          p.Name,
+                          Price = db.StoreProductPrices.Where(sp => sp.StoreId == storeId && sp.ProductId == p.Id).Select(sp => (Money?)sp.Price).FirstOrDefault() ?? p.Price,
+                      }).ToDictionaryAsync(p => p.ProductCode, p => new CataloguePrice(p.Id, p.Name, p.Price), ct);
+    }
+
+    /// <summary>
+    /// The customer took nothing: the session is settled with no order, the Pay Score order is
+    /// cancelled, and a customer who keeps opening without buying raises a security event.
+    /// </summary>
+    private async Task SettleEmptyAsync(DoorSession session, CancellationToken ct)
+    {
+        await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, "小麦：空单，未取商品", null, ct);
+        if (session.PayScoreRequest is not null && session.PayScoreOrderState != "REVOKED")
+            await queue.EnqueueAsync(new CancelPayScoreOrder(session.Id, "未取商品，撤销订单"), ct);
+
+        var o = sessionOptions.Value;
+        var since = clock.GetUtcNow().UtcDateTime - o.EmptyOpensWindow;
+        var empty = await db.DoorSessions.CountAsync(s => s.CustomerId == session.CustomerId && s.Status == DoorSessionStatus.Settled && s.EndedAt >= since
+            && !db.Orders.Any(x => x.DoorSessionId == s.Id), ct);
+        // Once per streak: the event is for a person to look at, not a counter.
+        if (empty == o.EmptyOpensAlertThreshold)
+            await security.RecordAsync("door-sessions", "repeated-empty-opens", null,
+                $"顾客 {session.CustomerId} 在 {o.EmptyOpensWindow.TotalMinutes:0} 分钟内 {empty} 次开门未购物", ct);
+    }
+}

@@ -1,0 +1,245 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CabinetOps.IntegrationTests.Features.Products;
+using CabinetOps.IntegrationTests.Infrastructure;
+using CabinetOps.Server.Features.DoorSessions;
+using CabinetOps.Server.Features.Orders;
+using CabinetOps.Server.Features.Tickets;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Integrations.Xiaomai;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CabinetOps.IntegrationTests.Features.Orders;
+
+/// <summary>
+/// The order push end to end through the sandbox: a customer opens with tickets, the person at the
+/// cabinet takes products, closes the door, the vendor pushes <c>order.completed</c>, and the order
+/// is priced from our catalogue and charged.
+/// </summary>
+public abstract class OrderPushTests(AppFixture app)
+{
+    private TestHost Host => app.Host;
+
+    private async Task EnsureCatalogueAsync()
+    {
+        if (await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().Products.AnyAsync()))
+            return;
+        using var ops = await Host.SignedInClientAsync("ops");
+        Assert.Equal("Succeeded", (await ProductSyncTests.SyncAsync(ops)).GetProperty("status").GetString());
+    }
+
+    private async Task<(HttpClient Client, int Id)> CustomerAsync(long tickets)
+    {
+        var customer = await Host.CustomerClientAsync("order-" + Guid.NewGuid().ToString("N"));
+        using var ops = await Host.SignedInClientAsync("ops");
+        (await ops.PostAsJsonAsync($"/api/admin/customers/{customer.CustomerId}/tickets", new { amount = tickets, reason = "测试发放" })).EnsureSuccessStatusCode();
+        return customer;
+    }
+
+    private sealed record ShelfProduct(string Sku, long PriceFen);
+
+    /// <summary>Opens <paramref name="device"/> with tickets, takes the products, closes, and waits for the session to settle.</summary>
+    private async Task<string> ShopAsync(HttpClient client, string device, params (ShelfProduct Product, int Quantity)[] take)
+    {
+        using var sandbox = Host.CreateHttpClient();
+        var opened = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") });
+        var no = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
+        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Opened", "door opened");
+        foreach (var (product, quantity) in take)
+            (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={product.Sku}&quantity={quantity}", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Settled", "session settled");
+        return no;
+    }
+
+    private async Task<ShelfProduct[]> ShelfAsync(string device)
+    {
+        using var sandbox = Host.CreateHttpClient();
+        return (await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf")).GetProperty("shelf").EnumerateArray()
+            .Select(i => new ShelfProduct(i.GetProperty("sku_code").GetString()!, i.GetProperty("unit_price_fen").GetInt64())).ToArray();
+    }
+
+    private Task<Order?> OrderOfAsync(string sessionNo) => Host.WithScopeAsync(sp =>
+    {
+        var db = sp.GetRequiredService<CabinetOpsDbContext>();
+        return db.Orders.AsNoTracking().Include(o => o.Items)
+            .Where(o => db.DoorSessions.Any(s => s.Id == o.DoorSessionId && s.SessionNo == sessionNo)).SingleOrDefaultAsync();
+    });
+
+    private Task<long> BalanceAsync(int customerId) =>
+        Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().Customers.Where(c => c.Id == customerId).Select(c => c.TicketBalance).SingleAsync());
+
+    [Fact]
+    public async Task ATicketOrderIsPricedFromOurCatalogueAndPaidOnceWithTickets()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, customerId) = await CustomerAsync(100_000);
+
+        var no = await ShopAsync(client, device, (shelf[0], 2), (shelf[1], 1));
+
+        var order = (await OrderOfAsync(no))!;
+        var expected = shelf[0].PriceFen * 2 + shelf[1].PriceFen;
+        Assert.Equal(expected, order.TotalAmount.Fen);
+        Assert.Equal(expected, order.VendorTotal.Fen);
+        Assert.False(order.PriceMismatch);
+        Assert.Null(order.Hold);
+        Assert.Equal(3, order.ItemCount);
+        Assert.Equal([(shelf[0].Sku, 2), (shelf[1].Sku, 1)], order.Items.OrderBy(i => i.LineNo).Select(i => (i.SkuCode, i.Quantity)));
+        Assert.All(order.Items, i => Assert.NotNull(i.ProductId));
+        Assert.Equal(PaymentType.Tickets, order.PaymentType);
+        Assert.Equal(PaymentStatus.Paid, order.PaymentStatus);
+        Assert.NotNull(order.PaymentTime);
+        Assert.Equal(expected * 5, order.TicketPaymentAmount);
+        Assert.Equal(0, order.WxPaymentAmount.Fen);
+        Assert.StartsWith("OD", order.OrderNo);
+        Assert.Equal(100_000 - expected * 5, await BalanceAsync(customerId));
+
+        var (payments, ledger) = await Host.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CabinetOpsDbContext>();
+            return (await db.OrderPayments.Where(p => p.OrderId == order.Id).ToListAsync(),
+                await db.TicketLedger.Where(e => e.RelatedOrderNo == order.OrderNo).ToListAsync());
+        });
+        var payment = Assert.Single(payments);
+        Assert.Equal((PaymentChannel.Tickets, PaymentRecordStatus.Succeeded, expected, expected * 5), (payment.Channel, payment.Status, payment.Amount.Fen, payment.Tickets));
+        var entry = Assert.Single(ledger);
+        Assert.Equal((TicketEntryKind.Payment, -expected * 5, 100_000 - expected * 5), (entry.Kind, entry.Amount, entry.BalanceAfter));
+    }
+
+    [Fact]
+    public async Task OneTicketShortPaysTheWholeFenWithTicketsAndLeavesTheRestDueByWechat()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var needed = shelf[0].PriceFen * 5;
+        // The store's minimum to open with tickets is 500: take enough that one ticket short is still above it.
+        var (client, customerId) = await CustomerAsync(Math.Max(needed - 1, 500));
+        Assert.True(needed - 1 >= 500, "the shelf's first product costs at least 1.00");
+
+        var no = await ShopAsync(client, device, (shelf[0], 1));
+
+        var order = (await OrderOfAsync(no))!;
+        Assert.Equal((needed - 5, shelf[0].PriceFen - 1, 1L), (order.TicketPaymentAmount, order.TotalAmount.Fen - order.WxPaymentAmount.Fen, order.WxPaymentAmount.Fen));
+        Assert.Equal(PaymentStatus.Unpaid, order.PaymentStatus);
+        Assert.Contains("需微信支付", order.PaymentFailure);
+        Assert.Equal(4, await BalanceAsync(customerId));
+        // The remainder is owed: the next scan shows it and refuses to open.
+        var check = await (await client.PostAsJsonAsync("/api/mp/precheck", new { deviceCode = device })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("unpaid-order", check.GetProperty("refusalCode").GetString());
+        Assert.Equal(order.OrderNo, check.GetProperty("unpaidOrder").GetProperty("orderNo").GetString());
+    }
+
+    [Fact]
+    public async Task AnEmptyPurchaseSettlesTheSessionWithNoOrderAndNoCharge()
+    {
+        var device = await Host.NewCabinetAsync();
+        var (client, customerId) = await CustomerAsync(10_000);
+
+        var no = await ShopAsync(client, device);
+
+        Assert.Null(await OrderOfAsync(no));
+        Assert.Equal(10_000, await BalanceAsync(customerId));
+        var trail = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessionTransitions
+            .Where(t => t.SessionId == sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.Single(s => s.SessionNo == no).Id).Select(t => t.To).ToListAsync());
+        Assert.Equal(DoorSessionStatus.Settled, trail[^1]);
+    }
+
+    [Fact]
+    public async Task MoreItemsThanTheStoresLimitAreHeldUnchargedAndDoNotBlockTheCustomer()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, customerId) = await CustomerAsync(1_000_000);
+
+        // The built-in item-count limit is 20.
+        var no = await ShopAsync(client, device, (shelf[0], 20), (shelf[1], 1));
+
+        var order = (await OrderOfAsync(no))!;
+        Assert.Equal(OrderHold.ItemCountOverLimit, order.Hold);
+        Assert.Equal(PaymentStatus.Unpaid, order.PaymentStatus);
+        Assert.Equal(0, order.TicketPaymentAmount);
+        Assert.Equal(1_000_000, await BalanceAsync(customerId));
+        var check = await (await client.PostAsJsonAsync("/api/mp/precheck", new { deviceCode = device })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(check.GetProperty("canOpen").GetBoolean(), check.ToString());
+    }
+
+    [Fact]
+    public async Task TheSameOrderProcessedAgainMakesNoSecondOrderAndNoSecondCharge()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, customerId) = await CustomerAsync(100_000);
+        var no = await ShopAsync(client, device, (shelf[2], 1));
+        var order = (await OrderOfAsync(no))!;
+        var balance = await BalanceAsync(customerId);
+
+        // The stored push processed again, as a redelivery under a new event id or an order fetched by a query would be.
+        var ignored = await Host.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CabinetOpsDbContext>();
+            var body = await db.InboundMessages.Where(m => m.MessageType == "order.completed" && m.Body.Contains(order.WheatOrderNo!)).Select(m => m.Body).SingleAsync();
+            var push = JsonSerializer.Deserialize<XiaomaiPush>(body, XiaomaiJson.Options)!;
+            var processor = sp.GetServices<IXiaomaiEventProcessor>().Single(p => p.EventTypes.Contains("order.completed"));
+            return await processor.ProcessAsync(push, CancellationToken.None);
+        });
+
+        Assert.Null(ignored);
+        var (orders, payments) = await Host.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CabinetOpsDbContext>();
+            return (await db.Orders.CountAsync(o => o.WheatOrderNo == order.WheatOrderNo), await db.OrderPayments.CountAsync(p => p.OrderId == order.Id));
+        });
+        Assert.Equal((1, 1), (orders, payments));
+        Assert.Equal(balance, await BalanceAsync(customerId));
+    }
+
+    [Fact]
+    public async Task AnOrderPushDeliveredTwiceIsChargedOnce()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, customerId) = await CustomerAsync(100_000);
+        using var sandbox = Host.CreateHttpClient();
+        (await sandbox.PostAsync("/sandbox/xiaomai/faults?duplicate=true", null)).EnsureSuccessStatusCode();
+        try
+        {
+            var no = await ShopAsync(client, device, (shelf[3], 2));
+            var order = (await OrderOfAsync(no))!;
+            Assert.Equal(PaymentStatus.Paid, order.PaymentStatus);
+            Assert.Equal(1, await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().OrderPayments.CountAsync(p => p.OrderId == order.Id)));
+            Assert.Equal(100_000 - shelf[3].PriceFen * 2 * 5, await BalanceAsync(customerId));
+        }
+        finally
+        {
+            (await sandbox.PostAsync("/sandbox/xiaomai/faults?duplicate=false", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
+    public async Task OpeningAgainAndAgainWithoutBuyingRaisesOneSecurityEvent()
+    {
+        var device = await Host.NewCabinetAsync();
+        var (client, customerId) = await CustomerAsync(10_000);
+        for (var i = 0; i < 5; i++)
+            await ShopAsync(client, device);
+
+        var events = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().SecurityEvents
+            .Where(e => e.Code == "repeated-empty-opens" && e.Detail!.Contains($"顾客 {customerId} ")).CountAsync());
+        Assert.Equal(1, events);
+        await ShopAsync(client, device);
+        Assert.Equal(1, await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().SecurityEvents
+            .Where(e => e.Code == "repeated-empty-opens" && e.Detail!.Contains($"顾客 {customerId} ")).CountAsync()));
+    }
+}
+
+public sealed class OrderPushesOnSqlite(SqliteApp app) : OrderPushTests(app), IClassFixture<SqliteApp>;
+
+public sealed class OrderPushesOnPostgres(PostgresApp app) : OrderPushTests(app), IClassFixture<PostgresApp>;
