@@ -112,6 +112,8 @@ public static class CabinetOpsApp
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
         services.AddScoped<OrderCharging>();
         services.AddScoped<IXiaomaiEventProcessor, OrderPushes>();
+        services.AddScoped<PayScoreCharging>();
+        services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreCharging>());
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();
         services.AddScoped<ProductHandlers>();

@@ -47,6 +47,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             // The virtual customer pulls the door at once; the device confirms the unlock at once.
             ["Sandbox:Xiaomai:PullDelay"] = "00:00:00.100",
             ["Sandbox:Xiaomai:RecognitionDelay"] = "00:00:00.100",
+            ["Sandbox:WechatPay:DeductionDelay"] = "00:00:00.100",
             ["WeChatPay:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechatpay/",
             ["WeChatPay:NotifyUrl"] = $"http://127.0.0.1:{Port}/webhooks/wechatpay",
             ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",
@@ -117,6 +118,20 @@ public sealed class TestHost : WebApplicationFactory<Program>
     /// A cabinet of its own for a test: provisioned at the sandbox vendor, then registered (and, with
     /// a store code, bound) through the admin API as staff would. Returns its device code.
     /// </summary>
+    /// <summary>A new customer who has authorised Pay Score on WeChat's page (the simulator plays the customer).</summary>
+    public async Task<(HttpClient Client, int CustomerId)> PayScoreCustomerAsync(string alias)
+    {
+        var (client, customerId) = await CustomerClientAsync(alias);
+        var token = (await (await client.PostAsync("/api/mp/payscore/authorization", null)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>())
+            .GetProperty("extraData").GetProperty("apply_permissions_token").GetString();
+        using var sandbox = CreateHttpClient();
+        (await sandbox.PostAsync($"/sandbox/wechatpay/users/{Sandbox.Wechat.WechatSimulator.OpenIdFor(alias)}/authorize?token={token}", null)).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => WithScopeAsync(sp => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+                sp.GetRequiredService<CabinetOpsDbContext>().Customers.Where(c => c.Id == customerId).Select(c => c.PayScoreState))),
+            s => s == CabinetOps.Server.Features.Customers.PayScoreAuthorization.Authorized, "Pay Score authorised");
+        return (client, customerId);
+    }
+
     public async Task<string> NewCabinetAsync(string? storeCode = "SZ001")
     {
         var code = "XM-T" + Guid.NewGuid().ToString("N")[..9].ToUpperInvariant();

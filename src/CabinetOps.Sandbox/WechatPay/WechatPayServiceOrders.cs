@@ -14,7 +14,18 @@ public sealed class SimulatedServiceOrder
     public string State { get; set; } = "DOING";
     public string? NotifyUrl { get; init; }
     public string? StateDescription { get; set; } = "USER_CONFIRM";
+
+    /// <summary>The accepted complete body (原参重入: only the identical body is accepted again) and its amount.</summary>
+    public string? CompleteBody { get; set; }
+    public long? TotalAmount { get; set; }
+    /// <summary><c>USER_PAYING</c> while WeChat deducts, <c>USER_PAID</c> once collected; null before a non-zero complete.</summary>
+    public string? CollectionState { get; set; }
+    public string? TransactionId { get; set; }
+    public DateTimeOffset? PaidAt { get; set; }
 }
+
+/// <summary>Money WeChat moved for a merchant: what the tests compare with our books, to the fen.</summary>
+public sealed record LedgerEntry(string OutTradeNo, string Kind, long AmountFen, string TransactionId, DateTimeOffset At);
 
 public sealed partial class WechatPaySimulator
 {
@@ -27,6 +38,91 @@ public sealed partial class WechatPaySimulator
     public bool NextCreateNotInForce { get; set; }
 
     public SimulatedServiceOrder? Order(string outOrderNo) => _orders.GetValueOrDefault(outOrderNo);
+
+    private readonly ConcurrentQueue<LedgerEntry> _ledger = new();
+
+    public IReadOnlyList<LedgerEntry> Ledger => _ledger.ToList();
+
+    /// <summary>Fault: deductions fail (the customer's balance is short) and keep failing until switched off; the order stays USER_PAYING.</summary>
+    public bool DeductionsFail { get; set; }
+
+    /// <summary>
+    /// §4.5: complete with the real amount. Zero → DONE at once; otherwise MCH_COMPLETE / USER_PAYING and
+    /// WeChat deducts after <c>DeductionDelay</c>, then DONE / USER_PAID and <c>PAYSCORE.USER_PAID</c>.
+    /// Only the identical body is accepted again; an order not in service is refused.
+    /// </summary>
+    public (int Status, JsonObject Body) CompleteOrder(string outOrderNo, string body)
+    {
+        if (!_orders.TryGetValue(outOrderNo, out var order))
+            return (404, Error("ORDER_NOT_EXIST", "订单不存在"));
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (400, Error("PARAM_ERROR", "请求体不是合法的 JSON"));
+        }
+
+        lock (order)
+        {
+            if (order.CompleteBody is not null)
+                return order.CompleteBody == body ? (200, OrderJson(order)) : (400, Error("INVALID_REQUEST", "订单已完结，参数与原请求不一致"));
+            if (order.State != "DOING" || order.StateDescription != "USER_CONFIRM")
+                return (400, Error("INVALID_REQUEST", "当前订单状态不合法"));
+            var total = json?["total_amount"]?.GetValue<long>();
+            var lines = json?["post_payments"]?.AsArray();
+            if (total is not { } amount || amount < 0 || lines is null || lines.Count == 0 || json?["service_id"]?.GetValue<string>() != Options.ServiceId)
+                return (400, Error("PARAM_ERROR", "参数错误"));
+            if (lines.Sum(l => l?["amount"]?.GetValue<long>() ?? 0) != amount)
+                return (400, Error("PARAM_ERROR", "最终总金额计算非法"));
+            if (amount > RiskCapFen)
+                return (400, Error("INVALID_REQUEST", "订单金额超过服务风险金额上限"));
+            order.CompleteBody = body;
+            order.TotalAmount = amount;
+            if (amount == 0)
+            {
+                order.State = "DONE";
+                order.StateDescription = null;
+                return (200, OrderJson(order));
+            }
+
+            order.StateDescription = "MCH_COMPLETE";
+            order.CollectionState = "USER_PAYING";
+        }
+
+        _ = Task.Run(() => DeductAsync(order));
+        return (200, OrderJson(order));
+    }
+
+    /// <summary>WeChat's automatic deduction; while the fault is on it keeps failing and tries again, as WeChat does.</summary>
+    private async Task DeductAsync(SimulatedServiceOrder order)
+    {
+        while (true)
+        {
+            await Task.Delay(Options.DeductionDelay, _clock);
+            if (DeductionsFail)
+                continue;
+            var now = _clock.GetUtcNow();
+            lock (order)
+            {
+                if (order.CollectionState != "USER_PAYING")
+                    return;
+                order.State = "DONE";
+                order.StateDescription = null;
+                order.CollectionState = "USER_PAID";
+                order.TransactionId = "4200" + now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)
+                    + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                order.PaidAt = now;
+                _ledger.Enqueue(new LedgerEntry(order.OutOrderNo, "PAYSCORE", order.TotalAmount!.Value, order.TransactionId, now));
+            }
+
+            if (order.NotifyUrl is { } url)
+                Notify(url, "PAYSCORE.USER_PAID", "用户支付成功", OrderJson(order).ToJsonString(), now);
+            return;
+        }
+    }
 
     /// <summary>§4.2 with 原参重入: the same body again returns the order; a changed one is refused.</summary>
     public (int Status, JsonObject Body) CreateOrder(string body)
@@ -100,6 +196,21 @@ public sealed partial class WechatPaySimulator
         ["state_description"] = o.StateDescription,
         ["risk_fund"] = new JsonObject { ["name"] = "ESTIMATE_ORDER_COST", ["amount"] = o.RiskAmount },
         ["package"] = "sandbox-package-" + o.OrderId,
+        ["total_amount"] = o.TotalAmount,
+        ["need_collection"] = o.TotalAmount is > 0,
+        ["collection"] = o.CollectionState is null ? null : new JsonObject
+        {
+            ["state"] = o.CollectionState,
+            ["total_amount"] = o.TotalAmount,
+            ["paying_amount"] = o.CollectionState == "USER_PAID" ? 0 : o.TotalAmount,
+            ["paid_amount"] = o.CollectionState == "USER_PAID" ? o.TotalAmount : 0,
+            ["details"] = o.TransactionId is null ? new JsonArray() : new JsonArray(new JsonObject
+            {
+                ["seq"] = 1, ["amount"] = o.TotalAmount, ["paid_type"] = "NEWTON",
+                ["paid_time"] = o.PaidAt!.Value.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
+                ["transaction_id"] = o.TransactionId,
+            }),
+        },
     };
 
     private static JsonObject Error(string code, string message) => new() { ["code"] = code, ["message"] = message };

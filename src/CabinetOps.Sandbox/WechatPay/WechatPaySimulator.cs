@@ -26,6 +26,9 @@ public sealed class WechatPaySimulatorOptions
     /// <summary>Folder of the simulator's own key pair (<c>pub_key.pem</c> is what the merchant configures); created if missing.</summary>
     public string KeysPath { get; set; } = "";
     public string PublicKeyId { get; set; } = "";
+
+    /// <summary>How long WeChat takes to deduct after a non-zero complete (and between failed attempts while deductions fail).</summary>
+    public TimeSpan DeductionDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>A customer as WeChat Pay Score knows them.</summary>

@@ -46,18 +46,26 @@ public static class WechatPaySimulatorEndpoints
                 ? (200, sim.OrderJson(o)) : (404, new JsonObject { ["code"] = "ORDER_NOT_EXIST", ["message"] = "订单不存在" })));
         api.MapPost("/payscore/serviceorder/{outOrderNo}/cancel", (string outOrderNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
             Handle(http, sim, journal, _ => sim.CancelOrder(outOrderNo)));
+        api.MapPost("/payscore/serviceorder/{outOrderNo}/complete", (string outOrderNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, body => sim.CompleteOrder(outOrderNo, body)));
 
         var control = app.MapGroup("/sandbox/wechatpay").ExcludeFromDescription();
         control.MapGet("/orders/{outOrderNo}", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Order(outOrderNo) is { } o ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 404, title: "没有该支付分订单"));
         control.MapPost("/orders/{outOrderNo}/confirm", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Confirm(outOrderNo) ? Results.Json(sim.OrderJson(sim.Order(outOrderNo)!)) : Results.Problem(statusCode: 409, title: "该订单不在待确认状态"));
-        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, WechatPaySimulator sim) =>
+        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, WechatPaySimulator sim) =>
         {
             sim.Busy = busy ?? sim.Busy;
             sim.NextCreateNotInForce = nextCreateNotInForce ?? sim.NextCreateNotInForce;
-            return Results.Json(new { busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce });
+            sim.DeductionsFail = deductionsFail ?? sim.DeductionsFail;
+            return Results.Json(new { busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce, deductions_fail = sim.DeductionsFail });
         });
+        // The money WeChat collected, per order: tests compare it with our books to the fen.
+        control.MapGet("/ledger", (WechatPaySimulator sim) => Results.Json(sim.Ledger.Select(e => new
+        {
+            out_trade_no = e.OutTradeNo, kind = e.Kind, amount = e.AmountFen, transaction_id = e.TransactionId, at = e.At,
+        })));
         control.MapPost("/users/{openid}/authorize", (string openid, string? token, WechatPaySimulator sim) =>
             sim.Authorize(openid, token) ? Results.Json(new { openid, state = "AVAILABLE" }) : Results.Problem(statusCode: 409, title: "没有有效的授权令牌：请先在小程序中发起开通"));
         control.MapPost("/users/{openid}/revoke", (string openid, WechatPaySimulator sim) =>

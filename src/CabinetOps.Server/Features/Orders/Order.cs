@@ -80,6 +80,8 @@ public sealed class OrderPayment
     /// <summary>Tickets moved (ticket channel only).</summary>
     public long Tickets { get; set; }
     public required string IdempotencyKey { get; set; }
+    /// <summary>WeChat's transaction id of the money collected: the key for refunds and bill reconciliation.</summary>
+    public string? TransactionId { get; set; }
     public string? FailureReason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }

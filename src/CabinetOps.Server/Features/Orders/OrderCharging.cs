@@ -10,14 +10,14 @@ namespace CabinetOps.Server.Features.Orders;
 /// Charges a new order by its session's payment method (DESIGN §6), inside the transaction that
 /// created the order, so an order and its charge are stored together or not at all.
 /// </summary>
-public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, TimeProvider clock, ILogger<OrderCharging> logger)
+public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, Infrastructure.Messaging.WorkQueue queue, TimeProvider clock, ILogger<OrderCharging> logger)
 {
     /// <summary>The balance may change between reading it and deducting (an adjustment in the admin): read and try again this often.</summary>
     private const int TicketAttempts = 3;
 
     public static string TicketKey(string orderNo) => $"order:{orderNo}:tickets";
 
-    public async Task ChargeAsync(Order order, DoorPaymentMethod method, CancellationToken ct)
+    public async Task ChargeAsync(Order order, DoorSession session, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (order.TotalAmount.Fen == 0)
@@ -27,9 +27,12 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
             return;
         }
 
-        // Pay Score and JSAPI collection is the next step of issue #6: until then such an order waits, unpaid and visible.
-        if (method == DoorPaymentMethod.Tickets)
+        if (session.PaymentMethod == DoorPaymentMethod.Tickets)
             await ChargeTicketsAsync(order, now, ct);
+        // The service order put in force at the open is completed with this amount (a call to WeChat: durable work).
+        else if (session.PayScoreOrderId is not null && session.PayScoreOrderState == "DOING")
+            await queue.EnqueueAsync(new CompletePayScoreOrder(order.Id), ct);
+        // Pay Score switched off at the open: the order is paid afterwards by JSAPI (next step of issue #6); until then it waits, unpaid.
     }
 
     /// <summary>

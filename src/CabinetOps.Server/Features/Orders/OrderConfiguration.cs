@@ -59,6 +59,7 @@ internal sealed class OrderPaymentConfiguration : IEntityTypeConfiguration<Order
         b.Property(x => x.IdempotencyKey).HasMaxLength(100);
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.Property(x => x.FailureReason).HasMaxLength(200);
+        b.Property(x => x.TransactionId).HasMaxLength(64);
         b.HasIndex(x => x.OrderId);
         b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
     }

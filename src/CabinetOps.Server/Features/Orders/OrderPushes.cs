@@ -111,7 +111,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
 
         await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, $"订单 {order.OrderNo} 已生成{(hold is { } h ? $"，{h.Label()}待审核" : "")}", null, ct);
         if (hold is null)
-            await charging.ChargeAsync(order, session.PaymentMethod, ct);
+            await charging.ChargeAsync(order, session, ct);
         return null;
     }
 

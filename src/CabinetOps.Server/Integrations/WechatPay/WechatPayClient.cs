@@ -31,6 +31,24 @@ public sealed class ServiceOrder
     public string? StateDescription { get; set; }
     public string? Package { get; set; }
     public long? TotalAmount { get; set; }
+    public bool? NeedCollection { get; set; }
+    public ServiceOrderCollection? Collection { get; set; }
+}
+
+/// <summary>§5/§6: what WeChat has collected. Paid = state DONE and collection state USER_PAID with paid_amount = total_amount.</summary>
+public sealed class ServiceOrderCollection
+{
+    public string? State { get; set; }
+    public long? TotalAmount { get; set; }
+    public long? PaidAmount { get; set; }
+    public List<ServiceOrderCollectionDetail>? Details { get; set; }
+}
+
+public sealed class ServiceOrderCollectionDetail
+{
+    public long? Amount { get; set; }
+    public string? PaidTime { get; set; }
+    public string? TransactionId { get; set; }
 }
 
 public sealed class ApplyPermissionsAnswer
@@ -80,6 +98,10 @@ public sealed class WechatPayClient(HttpClient http, WechatPayKeys keys, IOption
     public Task<WechatPayResult<ServiceOrder>> CancelServiceOrderAsync(string outOrderNo, string reason, CancellationToken ct) =>
         SendAsync<ServiceOrder>(HttpMethod.Post, $"v3/payscore/serviceorder/{Uri.EscapeDataString(outOrderNo)}/cancel",
             new { appid = O.AppId, service_id = O.ServiceId, reason }, ct);
+
+    /// <summary>§4.5: complete with the real amount; re-entrant with the identical body, so the caller rebuilds it the same way on every retry.</summary>
+    public Task<WechatPayResult<ServiceOrder>> CompleteServiceOrderAsync(string outOrderNo, string body, CancellationToken ct) =>
+        SendAsync<ServiceOrder>(HttpMethod.Post, $"v3/payscore/serviceorder/{Uri.EscapeDataString(outOrderNo)}/complete", body, ct);
 
     /// <summary>A body is serialized once (or given as persisted JSON), signed over those bytes and sent as they are.</summary>
     private async Task<WechatPayResult<T>> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct)

@@ -41,10 +41,12 @@ public abstract class OrderPushTests(AppFixture app)
     private sealed record ShelfProduct(string Sku, long PriceFen);
 
     /// <summary>Opens <paramref name="device"/> with tickets, takes the products, closes, and waits for the session to settle.</summary>
-    private async Task<string> ShopAsync(HttpClient client, string device, params (ShelfProduct Product, int Quantity)[] take)
+    private Task<string> ShopAsync(HttpClient client, string device, params (ShelfProduct Product, int Quantity)[] take) => ShopAsync(client, device, "Tickets", take);
+
+    private async Task<string> ShopAsync(HttpClient client, string device, string method, params (ShelfProduct Product, int Quantity)[] take)
     {
         using var sandbox = Host.CreateHttpClient();
-        var opened = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") });
+        var opened = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = method, idempotencyKey = Guid.NewGuid().ToString("N") });
         var no = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
         await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Opened", "door opened");
         foreach (var (product, quantity) in take)
@@ -221,6 +223,85 @@ public abstract class OrderPushTests(AppFixture app)
         {
             (await sandbox.PostAsync("/sandbox/xiaomai/faults?duplicate=false", null)).EnsureSuccessStatusCode();
         }
+    }
+
+    private async Task<JsonElement> WechatOrderAsync(string sessionNo)
+    {
+        using var sandbox = Host.CreateHttpClient();
+        return await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/wechatpay/orders/{sessionNo}");
+    }
+
+    private Task<Order> WaitForPaymentStatusAsync(string sessionNo, PaymentStatus status) =>
+        Eventually.WaitAsync(async () => (await OrderOfAsync(sessionNo))!, o => o.PaymentStatus == status, $"order of {sessionNo} {status}");
+
+    [Fact]
+    public async Task APayScoreOrderIsCompletedWithOurAmountAndPaidWhenWechatCollects()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, _) = await Host.PayScoreCustomerAsync("order-ps-" + Guid.NewGuid().ToString("N"));
+
+        var no = await ShopAsync(client, device, "PayScore", (shelf[0], 1), (shelf[1], 2));
+
+        var order = await WaitForPaymentStatusAsync(no, PaymentStatus.Paid);
+        var total = shelf[0].PriceFen + shelf[1].PriceFen * 2;
+        Assert.Equal((PaymentType.WeChat, total, total, 0L), (order.PaymentType, order.TotalAmount.Fen, order.WxPaymentAmount.Fen, order.TicketPaymentAmount));
+        Assert.NotNull(order.PaymentTime);
+        var payment = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().OrderPayments.SingleAsync(p => p.OrderId == order.Id));
+        Assert.Equal((PaymentChannel.PayScore, PaymentRecordStatus.Succeeded, total), (payment.Channel, payment.Status, payment.Amount.Fen));
+        Assert.StartsWith("4200", payment.TransactionId);
+
+        // WeChat's side: completed with our lines and total, collected exactly once.
+        var wechat = await WechatOrderAsync(no);
+        Assert.Equal(("DONE", "USER_PAID", total), (wechat.GetProperty("state").GetString(), wechat.GetProperty("collection").GetProperty("state").GetString(),
+            wechat.GetProperty("collection").GetProperty("paid_amount").GetInt64()));
+        using var sandbox = Host.CreateHttpClient();
+        var ledger = (await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/wechatpay/ledger")).EnumerateArray().Where(e => e.GetProperty("out_trade_no").GetString() == no).ToList();
+        var collected = Assert.Single(ledger);
+        Assert.Equal((total, payment.TransactionId), (collected.GetProperty("amount").GetInt64(), collected.GetProperty("transaction_id").GetString()));
+    }
+
+    [Fact]
+    public async Task WhileWechatCannotDeductThePayScoreOrderShowsPayingAndIsPaidWhenItCan()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, _) = await Host.PayScoreCustomerAsync("order-ps-" + Guid.NewGuid().ToString("N"));
+        using var sandbox = Host.CreateHttpClient();
+        (await sandbox.PostAsync("/sandbox/wechatpay/faults?deductionsFail=true", null)).EnsureSuccessStatusCode();
+        string no;
+        try
+        {
+            no = await ShopAsync(client, device, "PayScore", (shelf[4], 1));
+            var paying = await WaitForPaymentStatusAsync(no, PaymentStatus.Paying);
+            Assert.Null(paying.PaymentTime);
+            Assert.Equal("USER_PAYING", (await WechatOrderAsync(no)).GetProperty("collection").GetProperty("state").GetString());
+            // 支付中 is WeChat's to finish: it does not block the customer.
+            var check = await (await client.PostAsJsonAsync("/api/mp/precheck", new { deviceCode = device })).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(check.GetProperty("canOpen").GetBoolean(), check.ToString());
+        }
+        finally
+        {
+            (await sandbox.PostAsync("/sandbox/wechatpay/faults?deductionsFail=false", null)).EnsureSuccessStatusCode();
+        }
+
+        // WeChat keeps trying on its own and succeeds once it can.
+        var paid = await WaitForPaymentStatusAsync(no, PaymentStatus.Paid);
+        Assert.Equal(shelf[4].PriceFen, paid.WxPaymentAmount.Fen);
+    }
+
+    [Fact]
+    public async Task AnEmptyPayScorePurchaseCancelsTheServiceOrder()
+    {
+        var device = await Host.NewCabinetAsync();
+        var (client, _) = await Host.PayScoreCustomerAsync("order-ps-" + Guid.NewGuid().ToString("N"));
+
+        var no = await ShopAsync(client, device, "PayScore");
+
+        Assert.Null(await OrderOfAsync(no));
+        await Eventually.WaitAsync(() => WechatOrderAsync(no), o => o.GetProperty("state").GetString() == "REVOKED", "service order cancelled");
     }
 
     [Fact]

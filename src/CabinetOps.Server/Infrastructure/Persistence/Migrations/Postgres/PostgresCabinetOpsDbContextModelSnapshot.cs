@@ -774,6 +774,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("tickets");
 
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("transaction_id");
+
                     b.HasKey("Id")
                         .HasName("pk_order_payments");
 

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CabinetOps.Server.Features.DoorSessions;
+using CabinetOps.Server.Infrastructure.Messaging;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Infrastructure.Time;
+using CabinetOps.Server.Integrations.WechatPay;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CabinetOps.Server.Features.Orders;
+
+/// <summary>Durable work: complete the Pay Score service order of an order with its real amount (payscore.md §4.5).</summary>
+public sealed record CompletePayScoreOrder(long OrderId) : IExternalWork
+{
+    public string Describe() => $"完结订单 {OrderId} 的微信支付分订单";
+}
+
+/// <summary>
+/// 微信支付分 charging (DESIGN §6): after the order push, the service order is completed with our
+/// amount and one line per product; WeChat then deducts on its own and says so with
+/// <c>PAYSCORE.USER_PAID</c>, which marks the order paid. While WeChat deducts the order shows
+/// 支付中 (<c>Paying</c>). The complete body is rebuilt from the order the same way on every retry,
+/// because WeChat accepts a repeated complete only with identical parameters.
+/// </summary>
+public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wechatPay, IOptions<WechatPayOptions> options, TimeProvider clock,
+    ILogger<PayScoreCharging> logger) : IWechatPayEventProcessor
+{
+    public IReadOnlyCollection<string> EventTypes { get; } = ["PAYSCORE.USER_PAID"];
+
+    public static string PaymentKey(string orderNo) => $"order:{orderNo}:payscore";
+
+    public async Task CompleteAsync(long orderId, CancellationToken ct)
+    {
+        var order = await db.Orders.Include(o => o.Items).SingleAsync(o => o.Id == orderId, ct);
+        if (order.PaymentStatus is PaymentStatus.Paid or PaymentStatus.Cancelled)
+            return;
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == order.DoorSessionId, ct);
+        var answer = await wechatPay.CompleteServiceOrderAsync(session.SessionNo, CompleteBody(order, session), ct);
+        if (answer.Retryable)
+            throw new InvalidOperationException($"完结微信支付分订单 {session.SessionNo} 失败：{answer.ErrorCode} {answer.Message}");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payment = await PaymentAsync(order, now, ct);
+        if (!answer.Ok)
+        {
+            // Refused as it stands (the order's state, the amount): staff must look; nothing was collected.
+            logger.LogWarning("Complete of Pay Score order {OutOrderNo} refused: {Code} {Message}", session.SessionNo, answer.ErrorCode, answer.Message);
+            payment.Status = PaymentRecordStatus.Failed;
+            payment.FailureReason = Truncate($"微信支付分完结被拒：{answer.Message ?? answer.ErrorCode}");
+            order.PaymentStatus = PaymentStatus.Failed;
+            order.PaymentFailure = payment.FailureReason;
+        }
+        else if (!ApplyCollection(order, payment, answer.Data!, now))
+        {
+            order.PaymentStatus = PaymentStatus.Paying;
+            order.PaymentFailure = null;
+        }
+
+        order.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary><c>PAYSCORE.USER_PAID</c>: WeChat collected the money (deduction, or the customer paid on the Pay Score page).</summary>
+    public async Task<string?> ProcessAsync(string eventType, JsonElement resource, CancellationToken ct)
+    {
+        var paid = resource.Deserialize<ServiceOrder>(WechatPayClient.Json);
+        if (paid?.OutOrderNo is not { Length: > 0 } outOrderNo)
+            return "通知缺少 out_order_no";
+        var order = await (from o in db.Orders
+                           join s in db.DoorSessions on o.DoorSessionId equals s.Id
+                           where s.SessionNo == outOrderNo
+                           select o).SingleOrDefaultAsync(ct);
+        if (order is null)
+            return $"支付分订单 {outOrderNo} 没有对应的订单";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payment = await PaymentAsync(order, now, ct);
+        if (!ApplyCollection(order, payment, paid, now))
+            return $"支付分订单 {outOrderNo} 尚未收款（{paid.State}/{paid.Collection?.State}）";
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>
+    /// The order's one Pay Score payment row. The notification may overtake the complete's own
+    /// commit; whichever comes second meets the unique key, fails, and is retried onto this row.
+    /// </summary>
+    private async Task<OrderPayment> PaymentAsync(Order order, DateTime now, CancellationToken ct)
+    {
+        var key = PaymentKey(order.OrderNo);
+        var payment = await db.OrderPayments.SingleOrDefaultAsync(p => p.IdempotencyKey == key, ct);
+        if (payment is null)
+        {
+            payment = new OrderPayment { OrderId = order.Id, Channel = PaymentChannel.PayScore, Amount = order.TotalAmount, IdempotencyKey = key, CreatedAt = now };
+            db.OrderPayments.Add(payment);
+        }
+
+        return payment;
+    }
+
+    /// <summary>
+    /// Marks the order paid when WeChat's entity says the whole amount was collected (state DONE,
+    /// collection USER_PAID, paid_amount = our total); true when it did (or the order was already paid).
+    /// </summary>
+    private static bool ApplyCollection(Order order, OrderPayment payment, ServiceOrder entity, DateTime now)
+    {
+        if (payment.Status == PaymentRecordStatus.Succeeded)
+            return true;
+        if (entity.State != "DONE" || entity.Collection is not { State: "USER_PAID" } collection || collection.PaidAmount != order.TotalAmount.Fen)
+            return false;
+        var detail = collection.Details?.FirstOrDefault();
+        var paidAt = detail?.PaidTime is { } t && DateTime.TryParseExact(t, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            ? ShanghaiTime.ToUtc(local) : now;
+        payment.Status = PaymentRecordStatus.Succeeded;
+        payment.TransactionId = detail?.TransactionId;
+        payment.CompletedAt = now;
+        payment.FailureReason = null;
+        order.WxPaymentAmount = order.TotalAmount;
+        order.PaymentStatus = PaymentStatus.Paid;
+        order.PaymentTime = paidAt;
+        order.PaymentFailure = null;
+        order.UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>§4.5 for smart retail: one 商品信息 line per product (amount = line total), the total, and when the service ended (the door closed).</summary>
+    private string CompleteBody(Order order, DoorSession session)
+    {
+        var o = options.Value;
+        var end = ShanghaiTime.FromUtc(session.ClosedAt ?? order.OrderTime).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["appid"] = o.AppId,
+            ["service_id"] = o.ServiceId,
+            ["post_payments"] = new JsonArray(order.Items.OrderBy(i => i.LineNo).Select(i => (JsonNode)new JsonObject
+            {
+                ["name"] = "商品信息",
+                ["amount"] = i.Amount.Fen,
+                ["description"] = i.Name.Length > 30 ? i.Name[..30] : i.Name,
+                ["count"] = i.Quantity,
+            }).ToArray()),
+            ["total_amount"] = order.TotalAmount.Fen,
+            ["time_range"] = new JsonObject { ["end_time"] = end },
+        }.ToJsonString();
+    }
+
+    private static string Truncate(string s) => s.Length > 200 ? s[..200] : s;
+}
+
+public static class CompletePayScoreOrderHandler
+{
+    public static Task Handle(CompletePayScoreOrder message, PayScoreCharging charging, CancellationToken ct) => charging.CompleteAsync(message.OrderId, ct);
+}
