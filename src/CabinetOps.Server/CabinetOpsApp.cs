@@ -112,6 +112,7 @@ public static class CabinetOpsApp
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
         services.AddScoped<OrderCharging>();
         services.AddScoped<IXiaomaiEventProcessor, OrderPushes>();
+        services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PayScoreCharging>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreCharging>());
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);

@@ -68,6 +68,9 @@ public sealed partial class WechatPaySimulator
 
     public bool Busy { get; set; }
 
+    /// <summary>Fault "lost notifications": events happen (orders are paid) but nothing is sent; only queries reveal them.</summary>
+    public bool DropNotifications { get; set; }
+
     public PayScoreUser User(string openId) => _users.GetValueOrDefault(openId) ?? new PayScoreUser(openId, "UNBINDUSER", null, null);
 
     /// <summary>The simulator's key pair: created once in the data folder, so the merchant can configure its public key.</summary>
@@ -172,6 +175,12 @@ public sealed partial class WechatPaySimulator
     /// <summary>A notification (§6.2): the resource encrypted with the APIv3 key, the body signed, delivered in the background.</summary>
     private void Notify(string url, string eventType, string summary, string resource, DateTimeOffset at)
     {
+        if (DropNotifications)
+        {
+            _journal.Record("微信支付通知", "POST", new Uri(url).AbsolutePath, 0, eventType + "（故障：通知丢失，未发送）");
+            return;
+        }
+
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var plain = Encoding.UTF8.GetBytes(resource);
         var sealedBytes = new byte[plain.Length + 16];

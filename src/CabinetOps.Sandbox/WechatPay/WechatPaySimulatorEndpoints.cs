@@ -54,12 +54,16 @@ public static class WechatPaySimulatorEndpoints
             sim.Order(outOrderNo) is { } o ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 404, title: "没有该支付分订单"));
         control.MapPost("/orders/{outOrderNo}/confirm", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Confirm(outOrderNo) ? Results.Json(sim.OrderJson(sim.Order(outOrderNo)!)) : Results.Problem(statusCode: 409, title: "该订单不在待确认状态"));
-        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, WechatPaySimulator sim) =>
+        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, bool? dropNotifications, WechatPaySimulator sim) =>
         {
             sim.Busy = busy ?? sim.Busy;
             sim.NextCreateNotInForce = nextCreateNotInForce ?? sim.NextCreateNotInForce;
             sim.DeductionsFail = deductionsFail ?? sim.DeductionsFail;
-            return Results.Json(new { busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce, deductions_fail = sim.DeductionsFail });
+            sim.DropNotifications = dropNotifications ?? sim.DropNotifications;
+            return Results.Json(new
+            {
+                busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce, deductions_fail = sim.DeductionsFail, drop_notifications = sim.DropNotifications,
+            });
         });
         // The money WeChat collected, per order: tests compare it with our books to the fen.
         control.MapGet("/ledger", (WechatPaySimulator sim) => Results.Json(sim.Ledger.Select(e => new

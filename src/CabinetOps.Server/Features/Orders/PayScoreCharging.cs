@@ -17,6 +17,25 @@ public sealed record CompletePayScoreOrder(long OrderId) : IExternalWork
     public string Describe() => $"完结订单 {OrderId} 的微信支付分订单";
 }
 
+/// <summary>Durable work: ask WeChat about a Pay Score order still 支付中, in case its <c>USER_PAID</c> was lost (payscore.md §6: back notifications with queries).</summary>
+public sealed record CheckPayScoreCollection(long OrderId, int Attempt = 1) : IExternalWork
+{
+    public string Describe() => $"查询订单 {OrderId} 的微信支付分扣款结果（第 {Attempt} 次）";
+}
+
+/// <summary>Section <c>Orders</c>.</summary>
+public sealed class OrderOptions
+{
+    public const string Section = "Orders";
+
+    /// <summary>A Pay Score order still 支付中 this long after the complete is checked with WeChat; the wait doubles after each check.</summary>
+    public TimeSpan PayScoreCollectionCheckAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many such checks at most; after them the order stays 支付中 (WeChat keeps deducting on its own) for staff to see.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 50)]
+    public int PayScoreCollectionChecks { get; set; } = 10;
+}
+
 /// <summary>
 /// 微信支付分 charging (DESIGN §6): after the order push, the service order is completed with our
 /// amount and one line per product; WeChat then deducts on its own and says so with
@@ -24,8 +43,8 @@ public sealed record CompletePayScoreOrder(long OrderId) : IExternalWork
 /// 支付中 (<c>Paying</c>). The complete body is rebuilt from the order the same way on every retry,
 /// because WeChat accepts a repeated complete only with identical parameters.
 /// </summary>
-public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wechatPay, IOptions<WechatPayOptions> options, TimeProvider clock,
-    ILogger<PayScoreCharging> logger) : IWechatPayEventProcessor
+public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wechatPay, WorkQueue queue, IOptions<WechatPayOptions> options,
+    IOptions<OrderOptions> orderOptions, TimeProvider clock, ILogger<PayScoreCharging> logger) : IWechatPayEventProcessor
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["PAYSCORE.USER_PAID"];
 
@@ -55,10 +74,36 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         {
             order.PaymentStatus = PaymentStatus.Paying;
             order.PaymentFailure = null;
+            await queue.EnqueueAsync(new CheckPayScoreCollection(order.Id), ct, orderOptions.Value.PayScoreCollectionCheckAfter);
         }
 
         order.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The query behind the notification: applies a collection WeChat made, or checks again later (the wait doubles).</summary>
+    public async Task CheckCollectionAsync(long orderId, int attempt, CancellationToken ct)
+    {
+        var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
+        if (order.PaymentStatus != PaymentStatus.Paying)
+            return;
+        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
+        var answer = await wechatPay.QueryServiceOrderAsync(sessionNo, ct);
+        if (answer.Retryable)
+            throw new InvalidOperationException($"查询微信支付分订单 {sessionNo} 失败：{answer.ErrorCode} {answer.Message}");
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (answer.Ok && ApplyCollection(order, await PaymentAsync(order, now, ct), answer.Data!, now))
+        {
+            logger.LogInformation("Pay Score order {OutOrderNo} found paid by query", sessionNo);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        var o = orderOptions.Value;
+        if (attempt < o.PayScoreCollectionChecks)
+            await queue.EnqueueAsync(new CheckPayScoreCollection(orderId, attempt + 1), ct, o.PayScoreCollectionCheckAfter * Math.Pow(2, Math.Min(attempt, 10)));
+        else
+            logger.LogWarning("Pay Score order {OutOrderNo} still not collected after {Attempts} checks", sessionNo, attempt);
     }
 
     /// <summary><c>PAYSCORE.USER_PAID</c>: WeChat collected the money (deduction, or the customer paid on the Pay Score page).</summary>
@@ -150,4 +195,10 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
 public static class CompletePayScoreOrderHandler
 {
     public static Task Handle(CompletePayScoreOrder message, PayScoreCharging charging, CancellationToken ct) => charging.CompleteAsync(message.OrderId, ct);
+}
+
+public static class CheckPayScoreCollectionHandler
+{
+    public static Task Handle(CheckPayScoreCollection message, PayScoreCharging charging, CancellationToken ct) =>
+        charging.CheckCollectionAsync(message.OrderId, message.Attempt, ct);
 }

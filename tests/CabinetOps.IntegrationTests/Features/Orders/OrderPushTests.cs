@@ -293,6 +293,34 @@ public abstract class OrderPushTests(AppFixture app)
     }
 
     [Fact]
+    public async Task APayScoreOrderWhoseNotificationIsLostIsFoundPaidByAQuery()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, _) = await Host.PayScoreCustomerAsync("order-ps-" + Guid.NewGuid().ToString("N"));
+        Task<int> UserPaidReceivedAsync() => Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().InboundMessages.CountAsync(m => m.MessageType == "PAYSCORE.USER_PAID"));
+        using var sandbox = Host.CreateHttpClient();
+        (await sandbox.PostAsync("/sandbox/wechatpay/faults?dropNotifications=true", null)).EnsureSuccessStatusCode();
+        try
+        {
+            var before = await UserPaidReceivedAsync();
+            var no = await ShopAsync(client, device, "PayScore", (shelf[5], 1));
+            var paid = await WaitForPaymentStatusAsync(no, PaymentStatus.Paid);
+            Assert.Equal(shelf[5].PriceFen, paid.WxPaymentAmount.Fen);
+            // Paid without any notification: the scheduled query found it.
+            Assert.Equal(before, await UserPaidReceivedAsync());
+            var payment = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().OrderPayments.SingleAsync(p => p.OrderId == paid.Id));
+            Assert.Equal((PaymentRecordStatus.Succeeded, (await WechatOrderAsync(no)).GetProperty("collection").GetProperty("details")[0].GetProperty("transaction_id").GetString()),
+                (payment.Status, payment.TransactionId));
+        }
+        finally
+        {
+            (await sandbox.PostAsync("/sandbox/wechatpay/faults?dropNotifications=false", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
     public async Task AnEmptyPayScorePurchaseCancelsTheServiceOrder()
     {
         var device = await Host.NewCabinetAsync();
