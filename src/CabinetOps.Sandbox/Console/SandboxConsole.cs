@@ -47,11 +47,13 @@ public static class SandboxConsole
             {
                 html.Append($"<tr><td><code>{Enc(d.DeviceCode)}</code></td><td>{Enc(d.StoreCode ?? "未绑定")}</td><td>{(d.Online ? "在线" : "离线")}</td><td>{d.StatusVersion}</td><td>{Enc(d.DoorState)}</td><td>");
                 html.Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/online?online={(!d.Online).ToString().ToLowerInvariant()}", d.Online ? "设为离线" : "设为在线"));
-                if (d.DoorState == "OPEN" && d.ActiveSessionId is not null && !d.ActiveSessionId.StartsWith("DS_SANDBOX_", StringComparison.Ordinal))
+                // A door a customer opened (not one held by the 模拟占用 switch): it can be closed and shopped from.
+                var customerAtDoor = d.DoorState == "OPEN" && d.ActiveSessionId is not null && !d.ActiveSessionId.StartsWith("DS_SANDBOX_", StringComparison.Ordinal);
+                if (customerAtDoor)
                     html.Append(' ').Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/close", "关门"));
                 html.Append(' ').Append(Button($"/sandbox/xiaomai/devices/{Uri.EscapeDataString(d.DeviceCode)}/busy?busy={(d.ActiveSessionId is null).ToString().ToLowerInvariant()}", d.ActiveSessionId is null ? "模拟占用" : "结束占用"));
                 html.Append("</td></tr>");
-                if (d.DoorState == "OPEN" && d.ActiveSessionId is not null && !d.ActiveSessionId.StartsWith("DS_SANDBOX_", StringComparison.Ordinal))
+                if (customerAtDoor)
                     html.Append(TakeRow(xiaomai, d));
             }
 

@@ -43,6 +43,9 @@ public sealed class DoorSession
     /// <summary>需确认 mode: the create answer's <c>package</c> for WeChat's confirmation page.</summary>
     public string? PayScorePackage { get; set; }
 
+    /// <summary>A create was attempted and the order was not cancelled since: WeChat may hold an order to cancel.</summary>
+    public bool MayHoldPayScoreOrder => PayScoreRequest is not null && PayScoreOrderState != "REVOKED";
+
     /// <summary>Every move, in order; filled only when a session is created (its first row goes in with it).</summary>
     public List<DoorSessionTransition> Transitions { get; } = [];
 }

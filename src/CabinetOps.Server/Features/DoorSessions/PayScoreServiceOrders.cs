@@ -155,7 +155,7 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
     public async Task CancelAsync(long sessionId, string reason, CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
-        if (session.PayScoreRequest is null || session.PayScoreOrderState == "REVOKED")
+        if (!session.MayHoldPayScoreOrder)
             return;
         var answer = await wechatPay.CancelServiceOrderAsync(session.SessionNo, reason, ct);
         if (answer.Retryable)

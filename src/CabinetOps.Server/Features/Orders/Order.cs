@@ -85,6 +85,9 @@ public sealed class OrderPayment
     public string? FailureReason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>The idempotency key of an order's charge through a channel: <c>order:{order_no}:{channel}</c>.</summary>
+    public static string KeyFor(string orderNo, PaymentChannel channel) => $"order:{orderNo}:{channel.ToString().ToLowerInvariant()}";
 }
 
 public enum PaymentChannel

@@ -15,8 +15,6 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
     /// <summary>The balance may change between reading it and deducting (an adjustment in the admin): read and try again this often.</summary>
     private const int TicketAttempts = 3;
 
-    public static string TicketKey(string orderNo) => $"order:{orderNo}:tickets";
-
     public async Task ChargeAsync(Order order, DoorSession session, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -41,7 +39,7 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
     /// </summary>
     private async Task ChargeTicketsAsync(Order order, DateTime now, CancellationToken ct)
     {
-        var key = TicketKey(order.OrderNo);
+        var key = OrderPayment.KeyFor(order.OrderNo, PaymentChannel.Tickets);
         if (await db.OrderPayments.AnyAsync(p => p.IdempotencyKey == key, ct))
             return;
         var customerId = order.UserId!.Value;

@@ -137,7 +137,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
     private async Task SettleEmptyAsync(DoorSession session, CancellationToken ct)
     {
         await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, "小麦：空单，未取商品", null, ct);
-        if (session.PayScoreRequest is not null && session.PayScoreOrderState != "REVOKED")
+        if (session.MayHoldPayScoreOrder)
             await queue.EnqueueAsync(new CancelPayScoreOrder(session.Id, "未取商品，撤销订单"), ct);
 
         var o = sessionOptions.Value;

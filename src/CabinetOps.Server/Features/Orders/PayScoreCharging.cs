@@ -48,8 +48,6 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["PAYSCORE.USER_PAID"];
 
-    public static string PaymentKey(string orderNo) => $"order:{orderNo}:payscore";
-
     public async Task CompleteAsync(long orderId, CancellationToken ct)
     {
         var order = await db.Orders.Include(o => o.Items).SingleAsync(o => o.Id == orderId, ct);
@@ -132,7 +130,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
     /// </summary>
     private async Task<OrderPayment> PaymentAsync(Order order, DateTime now, CancellationToken ct)
     {
-        var key = PaymentKey(order.OrderNo);
+        var key = OrderPayment.KeyFor(order.OrderNo, PaymentChannel.PayScore);
         var payment = await db.OrderPayments.SingleOrDefaultAsync(p => p.IdempotencyKey == key, ct);
         if (payment is null)
         {
