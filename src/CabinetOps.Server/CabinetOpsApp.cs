@@ -115,6 +115,11 @@ public static class CabinetOpsApp
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PayScoreCharging>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreCharging>());
+        services.AddScoped<JsapiCharging>();
+        services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<JsapiCharging>());
+        services.AddScoped<OrderRefunds>();
+        services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<OrderRefunds>());
+        services.AddScoped<CustomerOrderHandlers>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();
         services.AddScoped<ProductHandlers>();
@@ -217,6 +222,7 @@ public static class CabinetOpsApp
         app.MapCustomerAuthApi();
         app.MapDevicesApi();
         app.MapDoorSessionsApi();
+        app.MapCustomerOrdersApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         app.MapWechatPayWebhook();

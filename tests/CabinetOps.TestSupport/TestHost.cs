@@ -49,6 +49,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["Sandbox:Xiaomai:RecognitionDelay"] = "00:00:00.100",
             ["Sandbox:WechatPay:DeductionDelay"] = "00:00:00.100",
             ["Orders:PayScoreCollectionCheckAfter"] = "00:00:00.500",
+            ["Orders:RefundCheckAfter"] = "00:00:00.500",
             ["WeChatPay:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechatpay/",
             ["WeChatPay:NotifyUrl"] = $"http://127.0.0.1:{Port}/webhooks/wechatpay",
             ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",

@@ -21,6 +21,8 @@ public sealed class SimulatedServiceOrder
     /// <summary><c>USER_PAYING</c> while WeChat deducts, <c>USER_PAID</c> once collected; null before a non-zero complete.</summary>
     public string? CollectionState { get; set; }
     public string? TransactionId { get; set; }
+    /// <summary><c>NEWTON</c> collected by Pay Score, <c>MCH</c> reported paid by the merchant (sync).</summary>
+    public string? PaidType { get; set; }
     public DateTimeOffset? PaidAt { get; set; }
 }
 
@@ -104,25 +106,68 @@ public sealed partial class WechatPaySimulator
             await Task.Delay(Options.DeductionDelay, _clock);
             if (DeductionsFail)
                 continue;
-            var now = _clock.GetUtcNow();
-            lock (order)
-            {
-                if (order.CollectionState != "USER_PAYING")
-                    return;
-                order.State = "DONE";
-                order.StateDescription = null;
-                order.CollectionState = "USER_PAID";
-                order.TransactionId = "4200" + now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)
-                    + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                order.PaidAt = now;
-                _ledger.Enqueue(new LedgerEntry(order.OutOrderNo, "PAYSCORE", order.TotalAmount!.Value, order.TransactionId, now));
-            }
-
-            if (order.NotifyUrl is { } url)
-                Notify(url, "PAYSCORE.USER_PAID", "用户支付成功", OrderJson(order).ToJsonString(), now);
+            Collect(order);
             return;
         }
     }
+
+    /// <summary>
+    /// Pay Score takes the money of an order it is deducting (automatic deduction, or the customer
+    /// paying on the Pay Score order page): DONE / USER_PAID, a ledger entry, <c>PAYSCORE.USER_PAID</c>.
+    /// False when there is nothing to collect (not completed, paid, or synced as paid elsewhere).
+    /// </summary>
+    public bool Collect(SimulatedServiceOrder order)
+    {
+        var now = _clock.GetUtcNow();
+        lock (order)
+        {
+            if (order.CollectionState != "USER_PAYING")
+                return false;
+            order.State = "DONE";
+            order.StateDescription = null;
+            order.CollectionState = "USER_PAID";
+            order.PaidType = "NEWTON";
+            order.TransactionId = NewTransactionId(now);
+            order.PaidAt = now;
+            _ledger.Enqueue(new LedgerEntry(order.OutOrderNo, "PAYSCORE", order.TotalAmount!.Value, order.TransactionId, now));
+        }
+
+        if (order.NotifyUrl is { } url)
+            Notify(url, "PAYSCORE.USER_PAID", "用户支付成功", OrderJson(order).ToJsonString(), now);
+        return true;
+    }
+
+    /// <summary>
+    /// §4.7 sync <c>Order_Paid</c>: the merchant collected elsewhere; WeChat stops deducting (DONE, an
+    /// <c>MCH</c> entry, no money, no notification). Already collected by Pay Score → ORDER_DONE.
+    /// </summary>
+    public (int Status, JsonObject Body) SyncOrder(string outOrderNo, string body)
+    {
+        if (!_orders.TryGetValue(outOrderNo, out var order))
+            return (404, Error("ORDER_NOT_EXIST", "订单不存在"));
+        var json = JsonNode.Parse(body);
+        var paidTime = json?["detail"]?["paid_time"]?.GetValue<string>();
+        if (json?["type"]?.GetValue<string>() != "Order_Paid" || json["service_id"]?.GetValue<string>() != Options.ServiceId || paidTime is not { Length: 8 or 14 })
+            return (400, Error("PARAM_ERROR", "参数错误"));
+        lock (order)
+        {
+            if (order.CollectionState == "USER_PAID")
+                return order.PaidType == "MCH" ? (200, OrderJson(order)) : (400, Error("ORDER_DONE", "订单已完成"));
+            if (order.State != "DOING" || order.CollectionState != "USER_PAYING")
+                return (400, Error("INVALID_REQUEST", "当前订单状态不合法"));
+            order.State = "DONE";
+            order.StateDescription = null;
+            order.CollectionState = "USER_PAID";
+            order.PaidType = "MCH";
+            order.PaidAt = _clock.GetUtcNow();
+        }
+
+        return (200, OrderJson(order));
+    }
+
+    private static string NewTransactionId(DateTimeOffset now) =>
+        "4200" + now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)
+        + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>§4.2 with 原参重入: the same body again returns the order; a changed one is refused.</summary>
     public (int Status, JsonObject Body) CreateOrder(string body)
@@ -204,9 +249,9 @@ public sealed partial class WechatPaySimulator
             ["total_amount"] = o.TotalAmount,
             ["paying_amount"] = o.CollectionState == "USER_PAID" ? 0 : o.TotalAmount,
             ["paid_amount"] = o.CollectionState == "USER_PAID" ? o.TotalAmount : 0,
-            ["details"] = o.TransactionId is null ? new JsonArray() : new JsonArray(new JsonObject
+            ["details"] = o.PaidAt is null ? new JsonArray() : new JsonArray(new JsonObject
             {
-                ["seq"] = 1, ["amount"] = o.TotalAmount, ["paid_type"] = "NEWTON",
+                ["seq"] = 1, ["amount"] = o.TotalAmount, ["paid_type"] = o.PaidType,
                 ["paid_time"] = o.PaidAt!.Value.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
                 ["transaction_id"] = o.TransactionId,
             }),

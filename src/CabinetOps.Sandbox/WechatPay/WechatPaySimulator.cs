@@ -173,7 +173,7 @@ public sealed partial class WechatPaySimulator
     }.ToJsonString();
 
     /// <summary>A notification (§6.2): the resource encrypted with the APIv3 key, the body signed, delivered in the background.</summary>
-    private void Notify(string url, string eventType, string summary, string resource, DateTimeOffset at)
+    private void Notify(string url, string eventType, string summary, string resource, DateTimeOffset at, string originalType = "payscore")
     {
         if (DropNotifications)
         {
@@ -185,7 +185,7 @@ public sealed partial class WechatPaySimulator
         var plain = Encoding.UTF8.GetBytes(resource);
         var sealedBytes = new byte[plain.Length + 16];
         using (var aes = new AesGcm(Encoding.UTF8.GetBytes(Options.ApiV3Key), 16))
-            aes.Encrypt(Encoding.UTF8.GetBytes(nonce), plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), Encoding.UTF8.GetBytes("payscore"));
+            aes.Encrypt(Encoding.UTF8.GetBytes(nonce), plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), Encoding.UTF8.GetBytes(originalType));
         var body = new JsonObject
         {
             ["id"] = "EV-" + Guid.NewGuid().ToString("N")[..24],
@@ -195,10 +195,10 @@ public sealed partial class WechatPaySimulator
             ["summary"] = summary,
             ["resource"] = new JsonObject
             {
-                ["original_type"] = "payscore",
+                ["original_type"] = originalType,
                 ["algorithm"] = "AEAD_AES_256_GCM",
                 ["ciphertext"] = Convert.ToBase64String(sealedBytes),
-                ["associated_data"] = "payscore",
+                ["associated_data"] = originalType,
                 ["nonce"] = nonce,
             },
         }.ToJsonString();

@@ -48,12 +48,35 @@ public static class WechatPaySimulatorEndpoints
             Handle(http, sim, journal, _ => sim.CancelOrder(outOrderNo)));
         api.MapPost("/payscore/serviceorder/{outOrderNo}/complete", (string outOrderNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
             Handle(http, sim, journal, body => sim.CompleteOrder(outOrderNo, body)));
+        api.MapPost("/payscore/serviceorder/{outOrderNo}/sync", (string outOrderNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, body => sim.SyncOrder(outOrderNo, body)));
+
+        api.MapPost("/pay/transactions/jsapi", (HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, sim.CreateJsapi));
+        api.MapGet("/pay/transactions/out-trade-no/{outTradeNo}", (string outTradeNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, _ => http.Request.Query["mchid"] != sim.Options.MchId ? (400, Error("PARAM_ERROR", "mchid 有误"))
+                : sim.Transaction(outTradeNo) is { } t ? (200, sim.TransactionJson(t)) : (404, Error("ORDER_NOT_EXIST", "订单不存在"))));
+        api.MapPost("/pay/transactions/out-trade-no/{outTradeNo}/close", (string outTradeNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, body => sim.CloseTransaction(outTradeNo, body)));
+        api.MapPost("/refund/domestic/refunds", (HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, sim.CreateRefund));
+        api.MapGet("/refund/domestic/refunds/{outRefundNo}", (string outRefundNo, HttpContext http, WechatPaySimulator sim, SandboxJournal journal) =>
+            Handle(http, sim, journal, _ => sim.RefundByNo(outRefundNo) is { } r ? (200, sim.RefundJson(r)) : (404, Error("RESOURCE_NOT_EXISTS", "退款单不存在"))));
 
         var control = app.MapGroup("/sandbox/wechatpay").ExcludeFromDescription();
         control.MapGet("/orders/{outOrderNo}", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Order(outOrderNo) is { } o ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 404, title: "没有该支付分订单"));
         control.MapPost("/orders/{outOrderNo}/confirm", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Confirm(outOrderNo) ? Results.Json(sim.OrderJson(sim.Order(outOrderNo)!)) : Results.Problem(statusCode: 409, title: "该订单不在待确认状态"));
+        // The customer pays in WeChat: a JSAPI order (by our out_trade_no, or by the prepay id the
+        // mini-program holds), or a Pay Score order on its own page.
+        control.MapPost("/transactions/{outTradeNo}/pay", (string outTradeNo, WechatPaySimulator sim) => PayJsapi(sim, sim.Transaction(outTradeNo)));
+        control.MapPost("/prepay/{prepayId}/pay", (string prepayId, WechatPaySimulator sim) => PayJsapi(sim, sim.TransactionByPrepayId(prepayId)));
+        control.MapGet("/transactions/{outTradeNo}", (string outTradeNo, WechatPaySimulator sim) =>
+            sim.Transaction(outTradeNo) is { } t ? Results.Json(sim.TransactionJson(t)) : Results.Problem(statusCode: 404, title: "没有该支付订单"));
+        control.MapPost("/orders/{outOrderNo}/pay", (string outOrderNo, WechatPaySimulator sim) =>
+            sim.Order(outOrderNo) is not { } o ? Results.Problem(statusCode: 404, title: "没有该支付分订单")
+            : sim.Collect(o) ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 409, title: "该支付分订单没有待支付的金额"));
         control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, bool? dropNotifications, WechatPaySimulator sim) =>
         {
             sim.Busy = busy ?? sim.Busy;
@@ -78,13 +101,20 @@ public static class WechatPaySimulatorEndpoints
         return app;
     }
 
+    private static IResult PayJsapi(WechatPaySimulator sim, SimulatedTransaction? t) =>
+        t is null ? Results.Problem(statusCode: 404, title: "没有该支付订单")
+        : sim.PayTransaction(t) ? Results.Json(sim.TransactionJson(t)) : Results.Problem(statusCode: 409, title: "该订单不能支付（已支付、已关闭或已过期）");
+
+    private static JsonObject Error(string code, string message) => new() { ["code"] = code, ["message"] = message };
+
     /// <summary>Verifies the merchant like WeChat, then answers signed (2xx and errors alike, §9).</summary>
-    private static async Task<IResult> Handle(HttpContext http, WechatPaySimulator sim, SandboxJournal journal, Func<string, (int Status, JsonObject Body)> handle)
+    /// <summary>An answer without a body (204) is signed over the empty string.</summary>
+    private static async Task<IResult> Handle(HttpContext http, WechatPaySimulator sim, SandboxJournal journal, Func<string, (int Status, JsonObject? Body)> handle)
     {
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path + http.Request.QueryString;
-        (int Status, JsonObject Body) answer;
+        (int Status, JsonObject? Body) answer;
         if (!http.Request.Headers.Accept.Any() || !http.Request.Headers.UserAgent.Any())
             answer = (400, new JsonObject { ["code"] = "INVALID_REQUEST", ["message"] = "Http头缺少Accept或User-Agent" });
         else if (sim.VerifyMerchant(http.Request, target, body) is { } refused)
@@ -93,10 +123,10 @@ public static class WechatPaySimulatorEndpoints
             answer = (500, new JsonObject { ["code"] = "SYSTEM_ERROR", ["message"] = "系统错误" });
         else
             answer = handle(body);
-        var text = answer.Body.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var text = answer.Body?.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "";
         foreach (var (name, value) in sim.SignatureHeaders(text))
             http.Response.Headers[name] = value;
-        journal.Record(Name, http.Request.Method, http.Request.Path, answer.Status, answer.Body["code"]?.GetValue<string>() ?? "");
-        return Results.Text(text, "application/json", System.Text.Encoding.UTF8, answer.Status);
+        journal.Record(Name, http.Request.Method, http.Request.Path, answer.Status, answer.Body?["code"]?.GetValue<string>() ?? "");
+        return answer.Body is null ? Results.StatusCode(answer.Status) : Results.Text(text, "application/json", System.Text.Encoding.UTF8, answer.Status);
     }
 }

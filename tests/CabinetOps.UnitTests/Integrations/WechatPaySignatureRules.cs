@@ -29,6 +29,14 @@ public sealed class WechatPaySignatureRules
     }
 
     [Fact]
+    public void PaySignMatchesOpensslOverTheFourLines()
+    {
+        using var key = PrivateKey();
+        Assert.Equal(Read("paysign.sig"), WechatPaySignature.PaySign(key, "wx2421b1c4370ec43b", "1554208460", "593BEC0C930BF1AFEB40B4A08C8FB242",
+            "prepay_id=wx201410272009395522657a690389285100"));
+    }
+
+    [Fact]
     public void NotificationSignatureVerifiesAndAnyChangeOrTheProbeFails()
     {
         using var key = PublicKey();

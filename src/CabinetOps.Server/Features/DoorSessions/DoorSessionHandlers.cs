@@ -65,10 +65,13 @@ public sealed record StoreCabinetsView(string StoreCode, string StoreName, strin
 /// <summary>What the mini-program passes to <c>wx.openBusinessView</c> to open a WeChat Pay page.</summary>
 public sealed record WechatPayPage(string BusinessType, IReadOnlyDictionary<string, string> ExtraData);
 
-/// <summary>A door session as the customer sees it. <c>PayScoreConfirmation</c>: 需确认 mode, the order waits for the customer on WeChat's page.</summary>
+/// <summary>
+/// A door session as the customer sees it. <c>PayScoreConfirmation</c>: 需确认 mode, the order waits
+/// for the customer on WeChat's page. <c>OrderNo</c>: the order the vendor's push made (none for an empty purchase).
+/// </summary>
 public sealed record DoorSessionView(string SessionNo, string DeviceCode, string StoreName, DoorPaymentMethod PaymentMethod, DoorSessionStatus Status, string StatusLabel,
     bool Active, string? FailureCode, string? FailureMessage, DateTime CreatedAt, DateTime? OpenedAt, DateTime? ClosedAt, DateTime? EndedAt,
-    WechatPayPage? PayScoreConfirmation = null);
+    WechatPayPage? PayScoreConfirmation = null, string? OrderNo = null);
 
 /// <summary>Durable work: resend an open whose outcome is unknown, with the same session id (§2.7.5).</summary>
 public sealed record ResendDoorOpen(long SessionId) : IExternalWork
@@ -224,7 +227,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         session.Status = outcome.Status;
         session.FailureCode = outcome.FailureCode;
         session.FailureMessage = outcome.FailureMessage;
-        return View(session, device.DeviceCode, store.StoreName);
+        return View(new SessionRow(session, device.DeviceCode, store.StoreName, null));
     }
 
     /// <summary>A store QR code lists its cabinets with whether each can be used now (DESIGN §4 step 1).</summary>
@@ -249,7 +252,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     /// <summary>The session page polls this every second or so per customer: one query.</summary>
     public async Task<Result<DoorSessionView>> GetAsync(int customerId, string sessionNo, CancellationToken ct) =>
         await ViewQuery(s => s.SessionNo == sessionNo && s.CustomerId == customerId).FirstOrDefaultAsync(ct) is { } r
-            ? View(r.Session, r.DeviceCode, r.StoreName)
+            ? View(r)
             : Problem.NotFound("开门会话");
 
     /// <summary>
@@ -280,23 +283,24 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     }
 
     private async Task<DoorSessionView> ViewAsync(long id, CancellationToken ct) =>
-        await ViewQuery(s => s.Id == id).SingleAsync(ct) is var r ? View(r.Session, r.DeviceCode, r.StoreName) : throw new InvalidOperationException();
+        View(await ViewQuery(s => s.Id == id).SingleAsync(ct));
 
     private IQueryable<SessionRow> ViewQuery(System.Linq.Expressions.Expression<Func<DoorSession, bool>> which) =>
         from s in db.DoorSessions.AsNoTracking().Where(which)
         join d in db.Devices on s.DeviceId equals d.Id
         join st in db.Stores on s.StoreId equals st.Id
-        select new SessionRow(s, d.DeviceCode, st.StoreName);
+        select new SessionRow(s, d.DeviceCode, st.StoreName, db.Orders.Where(o => o.DoorSessionId == s.Id).Select(o => o.OrderNo).FirstOrDefault());
 
-    private sealed record SessionRow(DoorSession Session, string DeviceCode, string StoreName);
+    private sealed record SessionRow(DoorSession Session, string DeviceCode, string StoreName, string? OrderNo);
 
-    private DoorSessionView View(DoorSession s, string deviceCode, string storeName)
+    private DoorSessionView View(SessionRow row)
     {
+        var (s, deviceCode, storeName) = (row.Session, row.DeviceCode, row.StoreName);
         var awaitingConfirmation = s.Status == DoorSessionStatus.Created && s.PayScorePackage is not null;
         return new DoorSessionView(s.SessionNo, deviceCode, storeName, s.PaymentMethod, s.Status,
             awaitingConfirmation ? "请在微信支付分页面确认订单" : s.Status.Label(), DoorSessionRules.IsActive(s.Status),
             s.FailureCode, s.FailureMessage, s.CreatedAt, s.OpenedAt, s.ClosedAt, s.EndedAt,
-            awaitingConfirmation ? payScoreOrders.ConfirmationPage(s.PayScorePackage!) : null);
+            awaitingConfirmation ? payScoreOrders.ConfirmationPage(s.PayScorePackage!) : null, row.OrderNo);
     }
 
     /// <summary>What <see cref="FactsAsync"/> reads; <c>Device</c> and <c>Store</c> are null when the code is unknown or the cabinet unbound.</summary>

@@ -102,19 +102,25 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
     /// 需确认: the page the mini-program opens with <c>wx.openBusinessView</c> (payscore.md §7.3),
     /// signed with the APIv2 key over mch_id, nonce_str, package, sign_type and timestamp.
     /// </summary>
-    public WechatPayPage ConfirmationPage(string package)
+    public WechatPayPage ConfirmationPage(string package) => SignedPage("wxpayScoreUse", new() { ["package"] = package });
+
+    /// <summary>
+    /// The Pay Score order's own page (payscore.md §7.2), where the customer pays an order WeChat is
+    /// still deducting: the money moves inside Pay Score, so it cannot be collected twice.
+    /// </summary>
+    public WechatPayPage DetailPage(string outOrderNo) =>
+        SignedPage("wxpayScoreDetail", new() { ["service_id"] = options.Value.ServiceId, ["out_order_no"] = outOrderNo });
+
+    /// <summary>The page's fields plus mch_id, timestamp, nonce and sign type, signed with the APIv2 key (§7.2).</summary>
+    private WechatPayPage SignedPage(string businessType, Dictionary<string, string> fields)
     {
         var o = options.Value;
-        var fields = new Dictionary<string, string>
-        {
-            ["mch_id"] = o.MchId,
-            ["package"] = package,
-            ["timestamp"] = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            ["nonce_str"] = WechatPaySignature.NewNonce(),
-            ["sign_type"] = "HMAC-SHA256",
-        };
+        fields["mch_id"] = o.MchId;
+        fields["timestamp"] = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        fields["nonce_str"] = WechatPaySignature.NewNonce();
+        fields["sign_type"] = "HMAC-SHA256";
         fields["sign"] = WechatPaySignature.SignV2(fields, o.ApiV2Key ?? "");
-        return new WechatPayPage("wxpayScoreUse", fields);
+        return new WechatPayPage(businessType, fields);
     }
 
     /// <summary><c>PAYSCORE.USER_CONFIRM</c>: the customer confirmed on WeChat's page; the door opens.</summary>

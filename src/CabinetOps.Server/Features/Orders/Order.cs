@@ -83,11 +83,51 @@ public sealed class OrderPayment
     /// <summary>WeChat's transaction id of the money collected: the key for refunds and bill reconciliation.</summary>
     public string? TransactionId { get; set; }
     public string? FailureReason { get; set; }
+    /// <summary>JSAPI: our <c>out_trade_no</c> (<c>{order_no}-{attempt}</c>), the current prepay id and the last moment the customer can pay (<c>time_expire</c>).</summary>
+    public string? OutTradeNo { get; set; }
+    public string? PrepayId { get; set; }
+    public DateTime? ExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
 
-    /// <summary>The idempotency key of an order's charge through a channel: <c>order:{order_no}:{channel}</c>.</summary>
-    public static string KeyFor(string orderNo, PaymentChannel channel) => $"order:{orderNo}:{channel.ToString().ToLowerInvariant()}";
+    /// <summary>
+    /// The idempotency key of an order's charge through a channel: <c>order:{order_no}:{channel}</c>,
+    /// and for JSAPI, where a closed attempt is followed by a new one, <c>…:jsapi:{attempt}</c>.
+    /// </summary>
+    public static string KeyFor(string orderNo, PaymentChannel channel, int? attempt = null) =>
+        $"order:{orderNo}:{channel.ToString().ToLowerInvariant()}" + (attempt is { } n ? $":{n}" : "");
+}
+
+/// <summary>
+/// Money given back through the channel that received it (DESIGN §6). The <c>out_refund_no</c> is
+/// derived from what causes the refund and unique in the database, so a cause refunds once.
+/// </summary>
+public sealed class OrderRefund
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    /// <summary>The payment the money goes back from.</summary>
+    public long PaymentId { get; set; }
+    public required string OutRefundNo { get; set; }
+    public Money Amount { get; set; }
+    public RefundStatus Status { get; set; }
+    public required string Reason { get; set; }
+    /// <summary>WeChat's refund id once it accepted the refund.</summary>
+    public string? RefundId { get; set; }
+    public string? FailureReason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+public enum RefundStatus
+{
+    /// <summary>Stored; the request to WeChat is durable work.</summary>
+    Pending = 0,
+    /// <summary>Accepted by WeChat (PROCESSING), not yet back with the customer.</summary>
+    Processing = 1,
+    Succeeded = 2,
+    /// <summary>WeChat closed it or the route failed (CLOSED / ABNORMAL): staff must act.</summary>
+    Failed = 3,
 }
 
 public enum PaymentChannel
@@ -102,6 +142,8 @@ public enum PaymentRecordStatus
     Pending = 0,
     Succeeded = 1,
     Failed = 2,
+    /// <summary>Not collected and never will be: a closed JSAPI attempt, a Pay Score order settled by another channel.</summary>
+    Cancelled = 3,
 }
 
 /// <summary>The spec's <c>ENUM('微信','礼票')</c>.</summary>

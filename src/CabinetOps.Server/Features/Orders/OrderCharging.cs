@@ -30,7 +30,8 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
         // The service order put in force at the open is completed with this amount (a call to WeChat: durable work).
         else if (session.PayScoreOrderId is not null && session.PayScoreOrderState == "DOING")
             await queue.EnqueueAsync(new CompletePayScoreOrder(order.Id), ct);
-        // Pay Score switched off at the open: the order is paid afterwards by JSAPI (next step of issue #6); until then it waits, unpaid.
+        // Pay Score switched off at the open: the order waits, unpaid, for the customer to pay it by
+        // JSAPI from the session or order page (JsapiCharging); the unpaid-order block holds meanwhile.
     }
 
     /// <summary>

@@ -60,7 +60,27 @@ internal sealed class OrderPaymentConfiguration : IEntityTypeConfiguration<Order
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.Property(x => x.FailureReason).HasMaxLength(200);
         b.Property(x => x.TransactionId).HasMaxLength(64);
+        b.Property(x => x.OutTradeNo).HasMaxLength(32);
+        b.HasIndex(x => x.OutTradeNo).IsUnique();
+        b.Property(x => x.PrepayId).HasMaxLength(64);
         b.HasIndex(x => x.OrderId);
         b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class OrderRefundConfiguration : IEntityTypeConfiguration<OrderRefund>
+{
+    public void Configure(EntityTypeBuilder<OrderRefund> b)
+    {
+        b.ToTable("order_refunds");
+        b.Property(x => x.OutRefundNo).HasMaxLength(64);
+        b.HasIndex(x => x.OutRefundNo).IsUnique();
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Reason).HasMaxLength(80);
+        b.Property(x => x.RefundId).HasMaxLength(64);
+        b.Property(x => x.FailureReason).HasMaxLength(200);
+        b.HasIndex(x => x.OrderId);
+        b.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<OrderPayment>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -40,6 +40,24 @@ public static class OrderRules
     /// <summary>The vendor sends at most this many lines (xiaomai.md §2.6).</summary>
     public const int MaxLines = 100;
 
+    /// <summary>
+    /// What is still to be paid by WeChat: the total less what tickets covered (1 fen = 5 tickets),
+    /// nothing once paid, cancelled or held (a held order is charged by nobody until staff act).
+    /// </summary>
+    public static Money WechatDue(PaymentStatus status, OrderHold? hold, Money total, long ticketsPaid) =>
+        hold is not null || status is PaymentStatus.Paid or PaymentStatus.Cancelled ? Money.Zero : total - new Money(ticketsPaid / Money.TicketsPerFen);
+
+    /// <summary>The customer's and staff's word for an order's state; a held order reads 审核中 whatever its payment state.</summary>
+    public static string StatusLabel(PaymentStatus status, OrderHold? hold) => hold is not null ? "审核中" : status switch
+    {
+        PaymentStatus.Unpaid => "待支付",
+        PaymentStatus.Paying => "支付中",
+        PaymentStatus.Paid => "已支付",
+        PaymentStatus.Failed => "支付失败",
+        PaymentStatus.Cancelled => "已取消",
+        _ => status.ToString(),
+    };
+
     public static string Label(this OrderHold hold) => hold switch
     {
         OrderHold.AmountOverLimit => "金额超限",

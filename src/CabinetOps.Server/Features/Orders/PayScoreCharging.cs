@@ -17,7 +17,11 @@ public sealed record CompletePayScoreOrder(long OrderId) : IExternalWork
     public string Describe() => $"完结订单 {OrderId} 的微信支付分订单";
 }
 
-/// <summary>Durable work: ask WeChat about a Pay Score order still 支付中, in case its <c>USER_PAID</c> was lost (payscore.md §6: back notifications with queries).</summary>
+/// <summary>
+/// Durable work: ask WeChat about a Pay Score order still 支付中, in case its <c>USER_PAID</c> was lost
+/// (payscore.md §6: back notifications with queries). Attempt 0: the customer asked (back from the
+/// Pay Score page); nothing is scheduled after it.
+/// </summary>
 public sealed record CheckPayScoreCollection(long OrderId, int Attempt = 1) : IExternalWork
 {
     public string Describe() => $"查询订单 {OrderId} 的微信支付分扣款结果（第 {Attempt} 次）";
@@ -34,6 +38,22 @@ public sealed class OrderOptions
     /// <summary>How many such checks at most; after them the order stays 支付中 (WeChat keeps deducting on its own) for staff to see.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 50)]
     public int PayScoreCollectionChecks { get; set; } = 10;
+
+    /// <summary>How long a JSAPI payment attempt can be paid (its <c>time_expire</c>); afterwards 去支付 closes it and issues a new one.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan JsapiPayWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A refund still PROCESSING this long after it was accepted is checked with WeChat; the wait doubles (jsapi-refund-bill.md §2.2).</summary>
+    public TimeSpan RefundCheckAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    [System.ComponentModel.DataAnnotations.Range(1, 50)]
+    public int RefundChecks { get; set; } = 10;
+}
+
+/// <summary>Durable work: a Pay Score order the customer paid by JSAPI is reported paid to WeChat (payscore.md §4.7), so it stops deducting.</summary>
+public sealed record SyncPayScoreOrder(long OrderId) : IExternalWork
+{
+    public string Describe() => $"向微信支付分同步订单 {OrderId} 已通过微信支付收款";
 }
 
 /// <summary>
@@ -43,7 +63,7 @@ public sealed class OrderOptions
 /// 支付中 (<c>Paying</c>). The complete body is rebuilt from the order the same way on every retry,
 /// because WeChat accepts a repeated complete only with identical parameters.
 /// </summary>
-public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wechatPay, WorkQueue queue, IOptions<WechatPayOptions> options,
+public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wechatPay, WorkQueue queue, OrderRefunds refunds, IOptions<WechatPayOptions> options,
     IOptions<OrderOptions> orderOptions, TimeProvider clock, ILogger<PayScoreCharging> logger) : IWechatPayEventProcessor
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["PAYSCORE.USER_PAID"];
@@ -68,7 +88,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
             order.PaymentStatus = PaymentStatus.Failed;
             order.PaymentFailure = payment.FailureReason;
         }
-        else if (!ApplyCollection(order, payment, answer.Data!, now))
+        else if (!await ApplyCollectionAsync(order, payment, answer.Data!, now, ct))
         {
             order.PaymentStatus = PaymentStatus.Paying;
             order.PaymentFailure = null;
@@ -83,14 +103,14 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
     public async Task CheckCollectionAsync(long orderId, int attempt, CancellationToken ct)
     {
         var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
-        if (order.PaymentStatus != PaymentStatus.Paying)
+        if (order.PaymentStatus is not (PaymentStatus.Paying or PaymentStatus.Failed))
             return;
         var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
         var answer = await wechatPay.QueryServiceOrderAsync(sessionNo, ct);
         if (answer.Retryable)
             throw new InvalidOperationException($"查询微信支付分订单 {sessionNo} 失败：{answer.ErrorCode} {answer.Message}");
         var now = clock.GetUtcNow().UtcDateTime;
-        if (answer.Ok && ApplyCollection(order, await PaymentAsync(order, now, ct), answer.Data!, now))
+        if (answer.Ok && await ApplyCollectionAsync(order, await PaymentAsync(order, now, ct), answer.Data!, now, ct))
         {
             logger.LogInformation("Pay Score order {OutOrderNo} found paid by query", sessionNo);
             await db.SaveChangesAsync(ct);
@@ -98,6 +118,8 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         }
 
         var o = orderOptions.Value;
+        if (attempt == 0)
+            return;
         if (attempt < o.PayScoreCollectionChecks)
             await queue.EnqueueAsync(new CheckPayScoreCollection(orderId, attempt + 1), ct, o.PayScoreCollectionCheckAfter * Math.Pow(2, Math.Min(attempt, 10)));
         else
@@ -118,7 +140,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
             return $"支付分订单 {outOrderNo} 没有对应的订单";
         var now = clock.GetUtcNow().UtcDateTime;
         var payment = await PaymentAsync(order, now, ct);
-        if (!ApplyCollection(order, payment, paid, now))
+        if (!await ApplyCollectionAsync(order, payment, paid, now, ct))
             return $"支付分订单 {outOrderNo} 尚未收款（{paid.State}/{paid.Collection?.State}）";
         await db.SaveChangesAsync(ct);
         return null;
@@ -142,28 +164,78 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
     }
 
     /// <summary>
-    /// Marks the order paid when WeChat's entity says the whole amount was collected (state DONE,
-    /// collection USER_PAID, paid_amount = our total); true when it did (or the order was already paid).
+    /// Marks the order paid when WeChat's entity says Pay Score collected the whole amount (state
+    /// DONE, collection USER_PAID, paid_amount = our total, paid through Pay Score — an <c>MCH</c>
+    /// entry is our own sync, not money); true when it did (or the order was already paid). If the
+    /// customer had paid by JSAPI meanwhile, that JSAPI payment is refunded.
     /// </summary>
-    private static bool ApplyCollection(Order order, OrderPayment payment, ServiceOrder entity, DateTime now)
+    private async Task<bool> ApplyCollectionAsync(Order order, OrderPayment payment, ServiceOrder entity, DateTime now, CancellationToken ct)
     {
         if (payment.Status == PaymentRecordStatus.Succeeded)
             return true;
         if (entity.State != "DONE" || entity.Collection is not { State: "USER_PAID" } collection || collection.PaidAmount != order.TotalAmount.Fen)
             return false;
         var detail = collection.Details?.FirstOrDefault();
+        if (detail?.PaidType == "MCH")
+            return false;
         var paidAt = detail?.PaidTime is { } t && DateTime.TryParseExact(t, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
             ? ShanghaiTime.ToUtc(local) : now;
         payment.Status = PaymentRecordStatus.Succeeded;
         payment.TransactionId = detail?.TransactionId;
         payment.CompletedAt = now;
         payment.FailureReason = null;
+        if (order.PaymentStatus == PaymentStatus.Paid)
+        {
+            var jsapi = await db.OrderPayments.Where(p => p.OrderId == order.Id && p.Channel == PaymentChannel.Jsapi && p.Status == PaymentRecordStatus.Succeeded).ToListAsync(ct);
+            logger.LogWarning("Pay Score collected order {OrderNo} that was paid by JSAPI; the JSAPI payment is refunded", order.OrderNo);
+            foreach (var p in jsapi)
+                await refunds.RefundDoubleCollectionAsync(order, p, ct);
+            return true;
+        }
+
         order.WxPaymentAmount = order.TotalAmount;
         order.PaymentStatus = PaymentStatus.Paid;
         order.PaymentTime = paidAt;
         order.PaymentFailure = null;
         order.UpdatedAt = now;
         return true;
+    }
+
+    /// <summary>
+    /// After a JSAPI payment of a Pay Score order: <c>Order_Paid</c> with the JSAPI payment's time.
+    /// Refused because WeChat collected first (ORDER_DONE) → the query books that collection, which
+    /// refunds the JSAPI payment. Anything else is retried, then left to staff.
+    /// </summary>
+    public async Task SyncAsync(long orderId, CancellationToken ct)
+    {
+        var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payment = await PaymentAsync(order, now, ct);
+        if (payment.Status != PaymentRecordStatus.Pending)
+            return;
+        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
+        var paidTime = ShanghaiTime.FromUtc(order.PaymentTime ?? now).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var answer = await wechatPay.SyncServiceOrderAsync(sessionNo, paidTime, ct);
+        if (answer.Ok)
+        {
+            payment.Status = PaymentRecordStatus.Cancelled;
+            payment.FailureReason = "已通过微信支付收款，支付分订单已同步为已支付";
+            payment.CompletedAt = now;
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        if (!answer.Retryable)
+        {
+            var entity = await wechatPay.QueryServiceOrderAsync(sessionNo, ct);
+            if (entity.Ok && await ApplyCollectionAsync(order, payment, entity.Data!, now, ct))
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"同步微信支付分订单 {sessionNo} 失败：{answer.ErrorCode} {answer.Message}");
     }
 
     /// <summary>§4.5 for smart retail: one 商品信息 line per product (amount = line total), the total, and when the service ended (the door closed).</summary>
@@ -199,4 +271,9 @@ public static class CheckPayScoreCollectionHandler
 {
     public static Task Handle(CheckPayScoreCollection message, PayScoreCharging charging, CancellationToken ct) =>
         charging.CheckCollectionAsync(message.OrderId, message.Attempt, ct);
+}
+
+public static class SyncPayScoreOrderHandler
+{
+    public static Task Handle(SyncPayScoreOrder message, PayScoreCharging charging, CancellationToken ct) => charging.SyncAsync(message.OrderId, ct);
 }

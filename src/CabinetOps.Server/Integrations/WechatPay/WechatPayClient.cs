@@ -7,6 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace CabinetOps.Server.Integrations.WechatPay;
 
+/// <summary>What <c>wx.requestPayment</c> takes, named as the mini-program passes them.</summary>
+public sealed record RequestPaymentParams(
+    [property: JsonPropertyName("timeStamp")] string TimeStamp,
+    [property: JsonPropertyName("nonceStr")] string NonceStr,
+    [property: JsonPropertyName("package")] string Package,
+    [property: JsonPropertyName("signType")] string SignType,
+    [property: JsonPropertyName("paySign")] string PaySign);
+
 /// <summary>A WeChat Pay answer: the body, or the error code and message (wechatpay-v3.md §5).</summary>
 public sealed record WechatPayResult<T>(T? Data, int Status, string? ErrorCode, string? Message)
 {
@@ -47,8 +55,53 @@ public sealed class ServiceOrderCollection
 public sealed class ServiceOrderCollectionDetail
 {
     public long? Amount { get; set; }
+    /// <summary><c>NEWTON</c> = collected through Pay Score; <c>MCH</c> = we reported it paid elsewhere (sync).</summary>
+    public string? PaidType { get; set; }
     public string? PaidTime { get; set; }
     public string? TransactionId { get; set; }
+}
+
+/// <summary>jsapi-refund-bill.md §1.1: the prepay id of a JSAPI order (valid 2 hours).</summary>
+public sealed class JsapiPrepay
+{
+    public string? PrepayId { get; set; }
+}
+
+/// <summary>§1.3 / §1.5: a payment as WeChat knows it (query answer and <c>TRANSACTION.SUCCESS</c> resource).</summary>
+public sealed class Transaction
+{
+    public string? Appid { get; set; }
+    public string? Mchid { get; set; }
+    public string? OutTradeNo { get; set; }
+    public string? TransactionId { get; set; }
+    public string? TradeState { get; set; }
+    public string? TradeStateDesc { get; set; }
+    public DateTimeOffset? SuccessTime { get; set; }
+    public TransactionAmount? Amount { get; set; }
+}
+
+public sealed class TransactionAmount
+{
+    public long? Total { get; set; }
+    public long? PayerTotal { get; set; }
+}
+
+/// <summary>§2.1 / §2.2: a refund (its state is <c>status</c> in answers, <c>refund_status</c> in notifications).</summary>
+public sealed class Refund
+{
+    public string? RefundId { get; set; }
+    public string? OutRefundNo { get; set; }
+    public string? TransactionId { get; set; }
+    public string? Status { get; set; }
+    public string? RefundStatus { get; set; }
+    public DateTimeOffset? SuccessTime { get; set; }
+    public RefundAmount? Amount { get; set; }
+}
+
+public sealed class RefundAmount
+{
+    public long? Refund { get; set; }
+    public long? Total { get; set; }
 }
 
 public sealed class ApplyPermissionsAnswer
@@ -59,7 +112,7 @@ public sealed class ApplyPermissionsAnswer
 /// <summary>
 /// Our WeChat Pay API v3 client (no SDK exists for us): every request is serialized once, signed
 /// over those bytes and sent as they are; every 2xx answer is verified against the WeChat Pay
-/// public key before it is believed (§3). Pay Score calls live here; JSAPI and refunds follow.
+/// public key before it is believed (§3). Pay Score, JSAPI and refund calls live here.
 /// </summary>
 public sealed class WechatPayClient(HttpClient http, WechatPayKeys keys, IOptions<WechatPayOptions> options, TimeProvider clock, ILogger<WechatPayClient> logger)
 {
@@ -102,6 +155,40 @@ public sealed class WechatPayClient(HttpClient http, WechatPayKeys keys, IOption
     /// <summary>§4.5: complete with the real amount; re-entrant with the identical body, so the caller rebuilds it the same way on every retry.</summary>
     public Task<WechatPayResult<ServiceOrder>> CompleteServiceOrderAsync(string outOrderNo, string body, CancellationToken ct) =>
         SendAsync<ServiceOrder>(HttpMethod.Post, $"v3/payscore/serviceorder/{Uri.EscapeDataString(outOrderNo)}/complete", body, ct);
+
+    /// <summary>payscore.md §4.7: the customer paid outside Pay Score (our JSAPI payment); WeChat stops deducting.</summary>
+    public Task<WechatPayResult<ServiceOrder>> SyncServiceOrderAsync(string outOrderNo, string paidTime, CancellationToken ct) =>
+        SendAsync<ServiceOrder>(HttpMethod.Post, $"v3/payscore/serviceorder/{Uri.EscapeDataString(outOrderNo)}/sync",
+            new { appid = O.AppId, service_id = O.ServiceId, type = "Order_Paid", detail = new { paid_time = paidTime } }, ct);
+
+    /// <summary>jsapi-refund-bill.md §1.1: a JSAPI order from a body the caller rebuilds identically (same out_trade_no + same body = the current prepay id).</summary>
+    public Task<WechatPayResult<JsapiPrepay>> CreateJsapiOrderAsync(string body, CancellationToken ct) =>
+        SendAsync<JsapiPrepay>(HttpMethod.Post, "v3/pay/transactions/jsapi", body, ct);
+
+    /// <summary>§1.3: a payment by our out_trade_no (the mchid query is part of the signed URL).</summary>
+    public Task<WechatPayResult<Transaction>> QueryTransactionAsync(string outTradeNo, CancellationToken ct) =>
+        SendAsync<Transaction>(HttpMethod.Get, $"v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(outTradeNo)}?mchid={Uri.EscapeDataString(O.MchId)}", null, ct);
+
+    /// <summary>§1.4: close an unpaid JSAPI order before another is issued for the same debt.</summary>
+    public Task<WechatPayResult<object>> CloseTransactionAsync(string outTradeNo, CancellationToken ct) =>
+        SendAsync<object>(HttpMethod.Post, $"v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(outTradeNo)}/close", new { mchid = O.MchId }, ct);
+
+    /// <summary>§2.1: a refund from a body the caller rebuilds identically (same out_refund_no = same refund).</summary>
+    public Task<WechatPayResult<Refund>> RefundAsync(string body, CancellationToken ct) =>
+        SendAsync<Refund>(HttpMethod.Post, "v3/refund/domestic/refunds", body, ct);
+
+    /// <summary>§2.2: a refund by our out_refund_no.</summary>
+    public Task<WechatPayResult<Refund>> QueryRefundAsync(string outRefundNo, CancellationToken ct) =>
+        SendAsync<Refund>(HttpMethod.Get, $"v3/refund/domestic/refunds/{Uri.EscapeDataString(outRefundNo)}", null, ct);
+
+    /// <summary>§1.2: the five values of <c>wx.requestPayment</c>, signed with the merchant key (appId signed, not passed).</summary>
+    public RequestPaymentParams RequestPayment(string prepayId)
+    {
+        var timeStamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = WechatPaySignature.NewNonce();
+        var package = "prepay_id=" + prepayId;
+        return new RequestPaymentParams(timeStamp, nonce, package, "RSA", WechatPaySignature.PaySign(keys.MerchantKey, O.AppId, timeStamp, nonce, package));
+    }
 
     /// <summary>A body is serialized once (or given as persisted JSON), signed over those bytes and sent as they are.</summary>
     private async Task<WechatPayResult<T>> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct)

@@ -29,7 +29,10 @@ public sealed class WechatPayOptions
     [Required, Url] public string NotifyUrl { get; set; } = "";
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The APIv2 key: signs the Pay Score mini-program pages (HMAC-SHA256). Required in 需确认 mode.</summary>
+    /// <summary>
+    /// The APIv2 key: signs the Pay Score mini-program pages (HMAC-SHA256). Required in 需确认 mode;
+    /// without it the re-pay of a Pay Score order uses JSAPI and a sync instead of the Pay Score order page.
+    /// </summary>
     public string? ApiV2Key { get; set; }
 
     /// <summary>

@@ -70,6 +70,13 @@ public static class WechatPaySignature
         return Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiV2Key), Encoding.UTF8.GetBytes(text)));
     }
 
+    /// <summary>
+    /// The <c>wx.requestPayment</c> paySign (jsapi-refund-bill.md §1.2): appId, timeStamp (seconds),
+    /// nonceStr and <c>prepay_id=…</c>, each line ending in LF, signed like a request.
+    /// </summary>
+    public static string PaySign(RSA merchantKey, string appId, string timeStamp, string nonceStr, string package) =>
+        Sign(merchantKey, $"{appId}\n{timeStamp}\n{nonceStr}\n{package}\n");
+
     /// <summary>Our nonce: 32 characters of [0-9a-zA-Z], like the official SDKs.</summary>
     public static string NewNonce() => RandomNumberGenerator.GetString("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 32);
 

@@ -18,61 +18,8 @@ namespace CabinetOps.IntegrationTests.Features.Orders;
 /// cabinet takes products, closes the door, the vendor pushes <c>order.completed</c>, and the order
 /// is priced from our catalogue and charged.
 /// </summary>
-public abstract class OrderPushTests(AppFixture app)
+public abstract class OrderPushTests(AppFixture app) : OrderTestBase(app)
 {
-    private TestHost Host => app.Host;
-
-    private async Task EnsureCatalogueAsync()
-    {
-        if (await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().Products.AnyAsync()))
-            return;
-        using var ops = await Host.SignedInClientAsync("ops");
-        Assert.Equal("Succeeded", (await ProductSyncTests.SyncAsync(ops)).GetProperty("status").GetString());
-    }
-
-    private async Task<(HttpClient Client, int Id)> CustomerAsync(long tickets)
-    {
-        var customer = await Host.CustomerClientAsync("order-" + Guid.NewGuid().ToString("N"));
-        using var ops = await Host.SignedInClientAsync("ops");
-        (await ops.PostAsJsonAsync($"/api/admin/customers/{customer.CustomerId}/tickets", new { amount = tickets, reason = "测试发放" })).EnsureSuccessStatusCode();
-        return customer;
-    }
-
-    private sealed record ShelfProduct(string Sku, long PriceFen);
-
-    /// <summary>Opens <paramref name="device"/> with tickets, takes the products, closes, and waits for the session to settle.</summary>
-    private Task<string> ShopAsync(HttpClient client, string device, params (ShelfProduct Product, int Quantity)[] take) => ShopAsync(client, device, "Tickets", take);
-
-    private async Task<string> ShopAsync(HttpClient client, string device, string method, params (ShelfProduct Product, int Quantity)[] take)
-    {
-        using var sandbox = Host.CreateHttpClient();
-        var opened = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = method, idempotencyKey = Guid.NewGuid().ToString("N") });
-        var no = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
-        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Opened", "door opened");
-        foreach (var (product, quantity) in take)
-            (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={product.Sku}&quantity={quantity}", null)).EnsureSuccessStatusCode();
-        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
-        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Settled", "session settled");
-        return no;
-    }
-
-    private async Task<ShelfProduct[]> ShelfAsync(string device)
-    {
-        using var sandbox = Host.CreateHttpClient();
-        return (await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf")).GetProperty("shelf").EnumerateArray()
-            .Select(i => new ShelfProduct(i.GetProperty("sku_code").GetString()!, i.GetProperty("unit_price_fen").GetInt64())).ToArray();
-    }
-
-    private Task<Order?> OrderOfAsync(string sessionNo) => Host.WithScopeAsync(sp =>
-    {
-        var db = sp.GetRequiredService<CabinetOpsDbContext>();
-        return db.Orders.AsNoTracking().Include(o => o.Items)
-            .Where(o => db.DoorSessions.Any(s => s.Id == o.DoorSessionId && s.SessionNo == sessionNo)).SingleOrDefaultAsync();
-    });
-
-    private Task<long> BalanceAsync(int customerId) =>
-        Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().Customers.Where(c => c.Id == customerId).Select(c => c.TicketBalance).SingleAsync());
-
     [Fact]
     public async Task ATicketOrderIsPricedFromOurCatalogueAndPaidOnceWithTickets()
     {
@@ -224,15 +171,6 @@ public abstract class OrderPushTests(AppFixture app)
             (await sandbox.PostAsync("/sandbox/xiaomai/faults?duplicate=false", null)).EnsureSuccessStatusCode();
         }
     }
-
-    private async Task<JsonElement> WechatOrderAsync(string sessionNo)
-    {
-        using var sandbox = Host.CreateHttpClient();
-        return await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/wechatpay/orders/{sessionNo}");
-    }
-
-    private Task<Order> WaitForPaymentStatusAsync(string sessionNo, PaymentStatus status) =>
-        Eventually.WaitAsync(async () => (await OrderOfAsync(sessionNo))!, o => o.PaymentStatus == status, $"order of {sessionNo} {status}");
 
     [Fact]
     public async Task APayScoreOrderIsCompletedWithOurAmountAndPaidWhenWechatCollects()

@@ -91,4 +91,25 @@ public sealed class OrderRulesTests
         Assert.Equal(totalFen, split.TicketPart.Fen + split.WechatPart.Fen);
         Assert.True(split.Tickets <= Math.Max(0, balance));
     }
+
+    [Theory]
+    // Unpaid: the total less what tickets covered; a split order owes only its WeChat part.
+    [InlineData(PaymentStatus.Unpaid, false, 1100, 0, 1100)]
+    [InlineData(PaymentStatus.Unpaid, false, 1100, 5495, 1)]
+    [InlineData(PaymentStatus.Failed, false, 1100, 0, 1100)]
+    [InlineData(PaymentStatus.Paying, false, 1, 0, 1)]
+    // Nothing is due once paid or cancelled, nor while held for review.
+    [InlineData(PaymentStatus.Paid, false, 1100, 0, 0)]
+    [InlineData(PaymentStatus.Cancelled, false, 1100, 0, 0)]
+    [InlineData(PaymentStatus.Unpaid, true, 1100, 0, 0)]
+    public void WhatIsDueByWechat(PaymentStatus status, bool held, long totalFen, long ticketsPaid, long dueFen) =>
+        Assert.Equal(dueFen, OrderRules.WechatDue(status, held ? OrderHold.AmountOverLimit : null, new Money(totalFen), ticketsPaid).Fen);
+
+    [Fact]
+    public void AHeldOrderReadsUnderReviewWhateverItsPaymentState()
+    {
+        Assert.Equal("审核中", OrderRules.StatusLabel(PaymentStatus.Unpaid, OrderHold.UnknownProduct));
+        Assert.Equal(["待支付", "支付中", "已支付", "支付失败", "已取消"],
+            new[] { PaymentStatus.Unpaid, PaymentStatus.Paying, PaymentStatus.Paid, PaymentStatus.Failed, PaymentStatus.Cancelled }.Select(s => OrderRules.StatusLabel(s, null)));
+    }
 }

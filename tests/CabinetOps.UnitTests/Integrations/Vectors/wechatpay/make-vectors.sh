@@ -31,4 +31,7 @@ printf '{"id":"EV-2026112414000501","create_time":"2026-11-24T14:00:05+08:00","r
   "$(cat resource.b64)" > notification.json
 { printf '1795500005\nHj4Rt8Wq2Zx6Cv0Bn5Mk9Lp3Ds7Fg1Ay\n'; cat notification.json; printf '\n'; } \
   | openssl dgst -sha256 -sign test_merchant_key.pem | openssl base64 -A > notification.sig
+# jsapi-refund-bill.md §1.2: the wx.requestPayment paySign — appId, timeStamp, nonceStr, package, each line ending in LF.
+printf 'wx2421b1c4370ec43b\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\nprepay_id=wx201410272009395522657a690389285100\n' \
+  | openssl dgst -sha256 -sign test_merchant_key.pem | openssl base64 -A > paysign.sig
 echo "vectors written"

@@ -749,6 +749,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -763,6 +767,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("OrderId")
                         .HasColumnType("bigint")
                         .HasColumnName("order_id");
+
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("PrepayId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("prepay_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -789,7 +803,84 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_order_payments_order_id");
 
+                    b.HasIndex("OutTradeNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_payments_out_trade_no");
+
                     b.ToTable("order_payments", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderRefund", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OutRefundNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("out_refund_no");
+
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_refunds");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_refunds_order_id");
+
+                    b.HasIndex("OutRefundNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_refunds_out_refund_no");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_order_refunds_payment_id");
+
+                    b.ToTable("order_refunds", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.Product", b =>
@@ -1892,6 +1983,23 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_order_payments_orders_order_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderRefund", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_refunds_orders_order_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Orders.OrderPayment", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_refunds_order_payments_payment_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>

@@ -726,6 +726,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -740,6 +744,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("OrderId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_id");
+
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("PrepayId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prepay_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -766,7 +780,82 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_order_payments_order_id");
 
+                    b.HasIndex("OutTradeNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_payments_out_trade_no");
+
                     b.ToTable("order_payments", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderRefund", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OutRefundNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_refund_no");
+
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_refunds");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_refunds_order_id");
+
+                    b.HasIndex("OutRefundNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_refunds_out_refund_no");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_order_refunds_payment_id");
+
+                    b.ToTable("order_refunds", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.Product", b =>
@@ -1853,6 +1942,23 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_order_payments_orders_order_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderRefund", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_refunds_orders_order_id");
+
+                    b.HasOne("CabinetOps.Server.Features.Orders.OrderPayment", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_refunds_order_payments_payment_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Products.StoreProductPrice", b =>
