@@ -111,7 +111,8 @@ public static class CabinetOpsApp
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreServiceOrders>());
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
         services.AddScoped<OrderCharging>();
-        services.AddScoped<IXiaomaiEventProcessor, OrderPushes>();
+        services.AddScoped<OrderPushes>();
+        services.AddScoped<IXiaomaiEventProcessor>(sp => sp.GetRequiredService<OrderPushes>());
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PayScoreCharging>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreCharging>());

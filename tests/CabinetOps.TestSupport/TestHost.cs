@@ -23,21 +23,26 @@ public sealed class TestHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    public TestHost(TestDatabase database, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    /// <param name="port">A fixed port: a restarted server keeps its address, as a real one behind its DNS name does.</param>
+    /// <param name="sandbox">The host whose simulators this server talks to (default: its own), for tests that restart the server but not the outside world.</param>
+    public TestHost(TestDatabase database, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null, int? port = null,
+        TestHost? sandbox = null)
     {
         Database = database;
-        Port = FreePort();
+        Port = port ?? FreePort();
+        SandboxHost = sandbox ?? this;
         _services = services;
         _settings = new Dictionary<string, string?>
         {
-            ["DataPath"] = database.DataPath,
+            // One data folder with the simulators: the merchant key pair and the sandbox WeChat Pay public key live there.
+            ["DataPath"] = SandboxHost.Database.DataPath,
             ["Database:Provider"] = database.Provider.ToString(),
             ["Database:MigrateOnStartup"] = "true",
             ["ConnectionStrings:CabinetOps"] = database.ConnectionString,
             ["Demo:Enabled"] = "true",
             ["Sandbox:Enabled"] = "true",
-            ["Integrations:WechatLogin:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechat/",
-            ["Xiaomai:ApiBaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/xiaomai/",
+            ["Integrations:WechatLogin:BaseUrl"] = $"http://127.0.0.1:{SandboxHost.Port}/sandbox/wechat/",
+            ["Xiaomai:ApiBaseUrl"] = $"http://127.0.0.1:{SandboxHost.Port}/sandbox/xiaomai/",
             ["Xiaomai:WebhookPublicUrl"] = $"http://127.0.0.1:{Port}/webhooks/xiaomai",
             ["Sandbox:Xiaomai:WebhookUrl"] = $"http://127.0.0.1:{Port}/webhooks/xiaomai",
             // The vendor's retry ladder, scaled from seconds to tenths of a second.
@@ -50,9 +55,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["Sandbox:WechatPay:DeductionDelay"] = "00:00:00.100",
             ["Orders:PayScoreCollectionCheckAfter"] = "00:00:00.500",
             ["Orders:RefundCheckAfter"] = "00:00:00.500",
-            ["WeChatPay:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/wechatpay/",
+            ["WeChatPay:BaseUrl"] = $"http://127.0.0.1:{SandboxHost.Port}/sandbox/wechatpay/",
             ["WeChatPay:NotifyUrl"] = $"http://127.0.0.1:{Port}/webhooks/wechatpay",
-            ["Erp:BaseUrl"] = $"http://127.0.0.1:{Port}/sandbox/erp/",
+            ["Erp:BaseUrl"] = $"http://127.0.0.1:{SandboxHost.Port}/sandbox/erp/",
             // Schedules off: tests start syncs and pulls themselves (a fixture of its own tests the schedule).
             ["ProductSync:Interval"] = "00:00:00",
             ["Xiaomai:DeviceStatusPullInterval"] = "00:00:00",
@@ -76,6 +81,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
     public int Port { get; }
+    public TestHost SandboxHost { get; }
     public string Url => $"http://127.0.0.1:{Port}";
     public LogCapture Logs { get; } = new();
 
@@ -104,7 +110,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
     {
         var client = CreateHttpClient();
         openId ??= Sandbox.Wechat.WechatSimulator.OpenIdFor(alias);
-        var minted = await client.PostAsJsonAsync("/sandbox/wechat/login-codes", new { openid = openId });
+        using var sandbox = SandboxHost.CreateHttpClient();
+        var minted = await sandbox.PostAsJsonAsync("/sandbox/wechat/login-codes", new { openid = openId });
         minted.EnsureSuccessStatusCode();
         var code = (await minted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString();
         var login = await client.PostAsJsonAsync("/api/mp/auth/login", new { code });
@@ -126,7 +133,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         var (client, customerId) = await CustomerClientAsync(alias);
         var token = (await (await client.PostAsync("/api/mp/payscore/authorization", null)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>())
             .GetProperty("extraData").GetProperty("apply_permissions_token").GetString();
-        using var sandbox = CreateHttpClient();
+        using var sandbox = SandboxHost.CreateHttpClient();
         (await sandbox.PostAsync($"/sandbox/wechatpay/users/{Sandbox.Wechat.WechatSimulator.OpenIdFor(alias)}/authorize?token={token}", null)).EnsureSuccessStatusCode();
         await Eventually.WaitAsync(() => WithScopeAsync(sp => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
                 sp.GetRequiredService<CabinetOpsDbContext>().Customers.Where(c => c.Id == customerId).Select(c => c.PayScoreState))),
@@ -137,7 +144,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public async Task<string> NewCabinetAsync(string? storeCode = "SZ001")
     {
         var code = "XM-T" + Guid.NewGuid().ToString("N")[..9].ToUpperInvariant();
-        using var sandbox = CreateHttpClient();
+        using var sandbox = SandboxHost.CreateHttpClient();
         (await sandbox.PostAsync($"/sandbox/xiaomai/devices?code={code}", null)).EnsureSuccessStatusCode();
         using var ops = await SignedInClientAsync("ops");
         int? storeId = storeCode is null ? null
@@ -196,7 +203,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         });
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -5,9 +5,11 @@
 const api = require('./api')
 const auth = require('./auth')
 
-// A session in one of these states will not move again by itself as far as the customer is
-// concerned: Closed is followed by Settled on the server, but the customer can walk away then.
-const STOP_STATUSES = { Closed: true, Settled: true, Failed: true, Expired: true }
+// The door is shut for good: nothing is left for the customer to do (they can walk away).
+const ENDED_STATUSES = { Closed: true, Settled: true }
+// A session in one of these states never moves again. Closed is not one: the vendor's order follows
+// it (→ Settled, with the order number the session page links to), so the page keeps polling.
+const STOP_STATUSES = { Settled: true, Failed: true, Expired: true }
 const FAILED_STATUSES = { Failed: true, Expired: true }
 
 const enc = encodeURIComponent
@@ -34,6 +36,7 @@ function openSession(deviceCode, paymentMethod, idempotencyKey) {
   })
 }
 
+// → the session view; orderNo is set once the vendor's order made one (null for an empty purchase).
 // options.silent: polling must not toast every lost answer; the page says so itself.
 function getSession(sessionNo, options) {
   return auth.ensureLogin().then(function () {
@@ -57,6 +60,9 @@ module.exports = {
   openSession: openSession,
   getSession: getSession,
   payScoreConfirmed: payScoreConfirmed,
+  isEndedStatus: function (status) {
+    return ENDED_STATUSES[status] === true
+  },
   isStopStatus: function (status) {
     return STOP_STATUSES[status] === true
   },

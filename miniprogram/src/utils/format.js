@@ -5,6 +5,9 @@ const session = require('../services/session')
 
 const BEIJING_OFFSET_MS = 8 * 3600 * 1000
 
+// The door session's (and so the order's) way to pay, as the customer reads it.
+const PAYMENT_LABELS = { Tickets: '礼票', PayScore: '微信支付分' }
+
 const pad = (n) => (n < 10 ? '0' : '') + n
 
 function yuan(amount) {
@@ -20,4 +23,8 @@ function beijingTime(iso) {
   return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes())
 }
 
-module.exports = { yuan: yuan, beijingTime: beijingTime }
+function paymentLabel(method) {
+  return PAYMENT_LABELS[method] || ''
+}
+
+module.exports = { yuan: yuan, beijingTime: beijingTime, paymentLabel: paymentLabel }

@@ -18,6 +18,12 @@ function sessionPage(sessionNo) {
   return '/pages/session/session?sessionNo=' + encodeURIComponent(sessionNo)
 }
 
+const ORDERS = '/pages/orders/orders'
+
+function orderPage(orderNo) {
+  return '/pages/order/order?orderNo=' + encodeURIComponent(orderNo)
+}
+
 // entry = qrcode.parseEntryUrl(...) result: { type: 'device' | 'store', code }.
 function entryPage(entry) {
   return entry.type === 'store' ? storePage(entry.code) : devicePage(entry.code)
@@ -39,6 +45,8 @@ module.exports = {
   devicePage: devicePage,
   storePage: storePage,
   sessionPage: sessionPage,
+  ORDERS: ORDERS,
+  orderPage: orderPage,
   entryPage: entryPage,
   goHome: goHome,
   goBack: goBack,

@@ -4,7 +4,8 @@
 // wx.openBusinessView, which this test fakes as WeChat's page would behave: the customer agrees
 // (the sandbox authorize endpoint with the token from extraData; WeChat then notifies the server)
 // and the page reports success. The page asks the server to refresh, prechecks again and offers
-// Pay Score; 开门 creates the service order, the door opens, the sandbox closes it.
+// Pay Score; 开门 creates the service order, the door opens, the sandbox closes it with nothing
+// taken: the session settles without an order (本次未购买商品，未扣款).
 //
 // With E2E_BASE_URL set (e.g. the embedded default server, http://127.0.0.1:5080) it runs against
 // that server and its WeChat Pay and Xiaomai simulators; without it, against the contract stub in
@@ -16,6 +17,7 @@ const { waitForData } = require('../support/wait')
 const bridge = require('../support/http-bridge')
 const { openIdFor } = require('../support/stub-server')
 const { useE2eTarget } = require('../support/e2e-target')
+const shop = require('../support/e2e-shop')
 
 const DEVICE = 'SZ002-D01'
 // Generous deadlines: they only matter when something is broken (the real simulator pulls the
@@ -38,7 +40,7 @@ const recordingRequest = (opts) => {
   return bridge.request(opts)
 }
 
-const closeDoor = () => bridge.postJson(baseUrl, '/sandbox/xiaomai/devices/' + DEVICE + '/close', {})
+const closeDoor = () => shop.closeDoor(baseUrl, DEVICE)
 
 beforeAll(async () => {
   target = await useE2eTarget()
@@ -64,7 +66,7 @@ const toastTitles = () => fake.state.toasts.map((t) => t.title)
 const newOpenid = () => openIdFor('e2e-payscore-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10))
 
 describe('Pay Score open E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : 'stub server') + ')', () => {
-  test('new customer → 开通微信支付分 (WeChat’s page agrees) → Pay Score offered → 开门 → door opened → closed', async () => {
+  test('new customer → 开通微信支付分 (WeChat’s page agrees) → Pay Score offered → 开门 → door opened → closed, nothing taken', async () => {
     const openid = newOpenid()
     expect(openid).toMatch(/^o[A-Za-z0-9_-]{27}$/)
     const login = await bridge.postJson(baseUrl, '/sandbox/wechat/login-codes', { openid })
@@ -140,13 +142,15 @@ describe('Pay Score open E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : '
     expect(text(sessionPage, '#payment')).toBe('支付方式：微信支付分')
     expect(text(sessionPage, '#device-code')).toBe('柜子：' + DEVICE)
 
-    // 5. The customer closes the door (sandbox); the page sees it on a later poll and stops.
+    // 5. The customer closes the door without taking anything (sandbox); the vendor's empty order
+    // settles the session without an order, and the page stops polling.
     const closed = await closeDoor()
     expect(closed.status).toBe(200)
-    // Closed, or already Settled when the vendor's order push came before the page's next poll.
-    await waitForData(sessionPage, (s) => s.status === 'Closed' || s.status === 'Settled', DOOR_MS)
+    await waitForData(sessionPage, (s) => s.status === 'Settled', DOOR_MS)
     doorMayBeOpen = false
-    expect(['门已关闭，正在结算', '已结算']).toContain(text(sessionPage, '#status'))
+    expect(text(sessionPage, '#status')).toBe('已结算')
+    expect(text(sessionPage, '#no-purchase')).toBe('本次未购买商品，未扣款')
+    expect(sessionPage.querySelector('#view-order')).toBeUndefined()
     expect(sessionPage.instance.timer).toBeNull()
     expect(toastTitles()).toEqual([])
   })

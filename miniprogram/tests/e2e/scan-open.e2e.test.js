@@ -1,19 +1,24 @@
 // E2E: 扫码开门 with the REAL page code over real HTTP — home page with the cabinet's QR link →
 // device page (precheck) → 开门 with tickets → session page, which follows the door by itself:
-// 门已打开，请取商品 once the cabinet reports the door pulled, 门已关闭，正在结算 after the sandbox
-// closes it. With E2E_BASE_URL set (e.g. the embedded default server, http://127.0.0.1:5080) it
-// runs against that server, its Xiaomai simulator and the demo customer 顾客一; without it, against
-// the contract stub in tests/support/stub-server.js. Only wx.login / navigation / toasts /
-// storage are faked; wx.request is the node:http bridge with WeChat's semantics.
+// 门已打开，请取商品 once the cabinet reports the door pulled; the sandbox takes the shelf's cheapest
+// product and closes the door; 门已关闭，正在结算, then 已结算 when the vendor's order arrives, paid by
+// tickets → 查看订单 → the order page shows it 已支付, and 我的订单 lists it first. With E2E_BASE_URL
+// set (e.g. the embedded default server, http://127.0.0.1:5080) it runs against that server, its
+// Xiaomai simulator and the demo customer 顾客一; without it, against the contract stub in
+// tests/support/stub-server.js. Only wx.login / navigation / toasts / storage are faked; wx.request
+// is the node:http bridge with WeChat's semantics.
 //
 // Each run leaves the cabinet free again (the door closed), so it can run repeatedly; if a run
-// fails with the door still open, afterAll closes it so the next run is not refused.
+// fails with the door still open, afterAll closes it so the next run is not refused. On a persistent
+// server each run spends 顾客一's tickets on one product (¥1.50–¥2 of the demo catalogue, 750–1000
+// tickets of the 5000 seeded): after a few runs the balance must be topped up in the admin (用户管理).
 const { loadPage, renderPage, text, queryOf } = require('../support/pages') // sets global.wx stubs
 const { createFakeWx } = require('../support/fake-wx')
 const { waitForData } = require('../support/wait')
 const bridge = require('../support/http-bridge')
 const { openIdFor } = require('../support/stub-server')
 const { useE2eTarget } = require('../support/e2e-target')
+const shop = require('../support/e2e-shop')
 const session = require('../../src/services/session')
 
 const DEVICE = 'SZ001-D02'
@@ -29,13 +34,16 @@ const indexId = loadPage('pages/index/index')
 const deviceId = loadPage('pages/device/device')
 const sessionId = loadPage('pages/session/session')
 const storeId = loadPage('pages/store/store')
+const orderId = loadPage('pages/order/order')
+const ordersId = loadPage('pages/orders/orders')
 
 let target = null
 let baseUrl
 let doorMayBeOpen = false
 let sessionPage = null
+let orderPage = null
 
-const closeDoor = () => bridge.postJson(baseUrl, '/sandbox/xiaomai/devices/' + DEVICE + '/close', {})
+const closeDoor = () => shop.closeDoor(baseUrl, DEVICE)
 
 beforeAll(async () => {
   target = await useE2eTarget()
@@ -44,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (sessionPage) sessionPage.instance.onUnload()
+  if (orderPage) orderPage.instance.onUnload()
   // A failed run must not leave 顾客一 with an open door (the next precheck would refuse with
   // customer-active-session). 409 = no open door = nothing to do.
   if (doorMayBeOpen) await closeDoor().catch(() => {})
@@ -57,14 +66,10 @@ beforeEach(() => {
 
 const toastTitles = () => fake.state.toasts.map((t) => t.title)
 
-async function logIn() {
-  const login = await bridge.postJson(baseUrl, '/sandbox/wechat/login-codes', { openid: CUSTOMER_OPENID })
-  expect(login.status).toBe(200)
-  fake.state.loginCodes.push(login.body.code)
-}
+const logIn = () => shop.logIn(fake, baseUrl, CUSTOMER_OPENID)
 
 describe('scan to open E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : 'stub server') + ')', () => {
-  test('QR link → precheck → 开门 with tickets → door opened → sandbox closes it → 门已关闭，正在结算', async () => {
+  test('QR link → precheck → 开门 with tickets → door opened → a product taken, door closed → 已结算 → 查看订单: paid by tickets', async () => {
     await logIn()
 
     // 1. WeChat opens the home page with the scanned link in q.
@@ -122,16 +127,56 @@ describe('scan to open E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : 'st
     expect(text(sessionPage, '#status')).toBe('门已打开，请取商品')
     expect(text(sessionPage, '#device-code')).toBe('柜子：' + DEVICE)
 
-    // 5. The customer closes the door (sandbox); the vendor's push reaches the server, the page
-    // sees it on its next poll and stops polling.
+    // 5. The customer takes the cheapest product (paid in full by tickets) and closes the door
+    // (sandbox). The vendor's pushes reach the server: the page sees 门已关闭，正在结算 (unless the
+    // order came before its next poll), then 已结算 with the order, and stops polling.
+    const product = shop.cheapest((await shop.shelf(baseUrl, DEVICE)).shelf)
+    const taken = await shop.take(baseUrl, DEVICE, product.sku_code, 1)
+    expect(taken.taken).toEqual([expect.objectContaining({ sku_code: product.sku_code, quantity: 1 })])
+    const tickets = product.unit_price_fen * 5 // 1 fen = 5 tickets
+    // On a persistent server 顾客一 spends tickets every run; say so rather than fail on 待支付 later.
+    if (d.ticketBalance < tickets) {
+      throw new Error('顾客一 has ' + d.ticketBalance + ' tickets, fewer than ' + product.name + ' needs (' + tickets + '): top them up in 用户管理')
+    }
+
     const closed = await closeDoor()
     expect(closed.status).toBe(200)
-    // Closed, or already Settled when the vendor's order push came before the page's next poll.
-    await waitForData(sessionPage, (s) => s.status === 'Closed' || s.status === 'Settled', DOOR_MS)
+    const settled = await waitForData(sessionPage, (s) => s.status === 'Settled', DOOR_MS)
     doorMayBeOpen = false
-    expect(['门已关闭，正在结算', '已结算']).toContain(text(sessionPage, '#status'))
+    expect(settled.orderNo).toMatch(/^[A-Za-z0-9_-]+$/)
+    expect(text(sessionPage, '#status')).toBe('已结算')
+    expect(text(sessionPage, '#view-order')).toBe('查看订单')
     expect(text(sessionPage, '#home')).toBe('返回首页')
+    expect(sessionPage.querySelector('#no-purchase')).toBeUndefined()
     expect(sessionPage.instance.timer).toBeNull()
+
+    // 6. 查看订单: the order page shows what was taken, paid in full by tickets.
+    const toOrder = fake.nextNavigation()
+    sessionPage.querySelector('#view-order').dispatchEvent('tap')
+    const orderNav = await toOrder
+    expect(orderNav).toEqual({ type: 'navigateTo', url: '/pages/order/order?orderNo=' + settled.orderNo })
+    orderPage = renderPage(orderId)
+    await orderPage.instance.onLoad(queryOf(orderNav.url))
+    const order = orderPage.instance.data.order
+    // Named and priced from the server's catalogue, which the demo shelf was stocked from but which
+    // the ERP sandbox may have changed since (the stub: the shelf itself).
+    const productName = process.env.E2E_BASE_URL ? expect.any(String) : product.name
+    expect(order).toMatchObject({ orderNo: settled.orderNo, status: 'Paid', canPay: false, deviceCode: DEVICE, items: [expect.objectContaining({ name: productName, quantity: 1 })] })
+    expect(text(orderPage, '#status')).toBe('已支付')
+    expect(text(orderPage, '#payment-method')).toBe('支付方式：礼票')
+    expect(text(orderPage, '#payment-time')).toMatch(/^支付时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
+    const total = orderPage.instance.data.order.totalText // "¥2.00"
+    const totalFen = Math.round(Number(total.slice(1)) * 100)
+    expect(text(orderPage, '#tickets-amount')).toBe(totalFen * 5 + ' 张 = ' + total)
+    expect(orderPage.querySelector('#wechat-line')).toBeUndefined()
+    expect(orderPage.querySelector('#pay')).toBeUndefined()
+    if (!process.env.E2E_BASE_URL) expect(total).toBe('¥' + (product.unit_price_fen / 100).toFixed(2))
+
+    // 7. 我的订单 lists it first (newest first), 已支付.
+    const orders = renderPage(ordersId)
+    await orders.instance.onLoad({})
+    expect(orders.instance.data.orders[0]).toMatchObject({ orderNo: settled.orderNo, statusLabel: '已支付', canPay: false, summary: order.items[0].name })
+    expect(text(orders, '#order-' + settled.orderNo)).toContain('合计 ' + total)
     expect(toastTitles()).toEqual([])
   })
 

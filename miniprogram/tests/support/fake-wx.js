@@ -19,6 +19,11 @@ function createFakeWx(route) {
     // returns (or resolves to) {} for success or {errMsg} for fail. Default: the customer backs out.
     businessViews: [],
     businessView: null,
+    // wx.requestPayment: every call is recorded (the five signed values); payment(opts) plays WeChat's
+    // payment sheet and returns (or resolves to) {} for success or {errMsg} for fail. Default: the
+    // customer closes the sheet.
+    payments: [],
+    payment: null,
     route: route || (() => ({ statusCode: 404, header: {}, data: '' })),
   }
 
@@ -94,6 +99,21 @@ function createFakeWx(route) {
         opts.complete && opts.complete()
       })
     },
+    requestPayment(opts) {
+      state.payments.push({
+        timeStamp: opts.timeStamp,
+        nonceStr: opts.nonceStr,
+        package: opts.package,
+        signType: opts.signType,
+        paySign: opts.paySign,
+      })
+      const play = state.payment || (() => ({ errMsg: 'requestPayment:fail cancel' }))
+      later(() => play(opts)).then((r) => {
+        if (r && r.errMsg) opts.fail && opts.fail({ errMsg: r.errMsg })
+        else opts.success && opts.success({ errMsg: 'requestPayment:ok' })
+        opts.complete && opts.complete()
+      })
+    },
     showToast(opts) {
       state.toasts.push(opts)
     },
@@ -135,12 +155,26 @@ function createFakeWx(route) {
     state.canGoBack = true
     state.businessViews.length = 0
     state.businessView = null
+    state.payments.length = 0
+    state.payment = null
     // A test may delete it (an old base library); every test starts with it present.
     if (global.wx) global.wx.openBusinessView = api.openBusinessView
     if (newRoute) state.route = newRoute
   }
 
-  return { api, state, storage, reset, nextNavigation, pendingBusinessView }
+  // The same for WeChat's payment sheet: open until the test calls reportBack(result).
+  function pendingPayment() {
+    let report
+    let opened
+    const shown = new Promise((resolve) => (opened = resolve))
+    state.payment = () => {
+      opened()
+      return new Promise((resolve) => (report = resolve))
+    }
+    return { shown, reportBack: (result) => report(result) }
+  }
+
+  return { api, state, storage, reset, nextNavigation, pendingBusinessView, pendingPayment }
 }
 
 // Shorthands for route() results.

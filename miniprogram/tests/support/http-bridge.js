@@ -82,4 +82,17 @@ function postJson(baseUrl, path, payload) {
   })
 }
 
-module.exports = { request, postJson }
+// Plain GET for test set-up and sandbox state (a shelf): resolves {status, headers, body}.
+function getJson(baseUrl, path) {
+  return new Promise((resolve, reject) => {
+    request({
+      url: baseUrl + path,
+      method: 'GET',
+      header: { Accept: 'application/json' },
+      success: (res) => resolve({ status: res.statusCode, headers: res.header, body: res.data }),
+      fail: (err) => reject(new Error(err.errMsg + ' (' + baseUrl + path + ')')),
+    })
+  })
+}
+
+module.exports = { request, postJson, getJson }

@@ -14,6 +14,23 @@
 // (POST /sandbox/wechatpay/users/{openid}/authorize?token=) changes WeChat's side at once and ours
 // only when the notification arrives a moment later; …/authorization/refresh asks WeChat's side
 // and overrules it, as the server does. Service orders are always put in force here.
+//
+// 订单 (docs/integrations/miniprogram-orders.md): every cabinet has the same shelf (SHELF); while the
+// door is open the sandbox "takes" from it (POST /sandbox/xiaomai/devices/{code}/take?sku=&quantity=,
+// GET …/shelf lists it, shaped like the Xiaomai simulator's). A moment after the close the vendor's
+// order arrives: nothing taken settles the session without an order; otherwise an order priced from
+// SHELF settles it (orderNo in the session view) and is charged at once by the session's method:
+//   - 礼票: whole fen at 5 tickets each; what the balance cannot cover stays due by WeChat (Unpaid,
+//     "礼票余额不足，剩余 ¥x 需微信支付") — so a test makes an unpaid order by taking more than the
+//     customer's tickets cover;
+//   - 微信支付分: 支付中 while WeChat deducts, 已支付 a moment later (POST /sandbox/wechatpay/faults?
+//     deductionsFail=true keeps it 支付中 until switched off, which opens 去支付 on WeChat's Pay Score
+//     order page, or by JSAPI with {method: 'jsapi'}).
+// Above the store's limits (¥500, 20 pieces) an order is held (审核中) and charged by nobody.
+// 去支付 issues JSAPI attempts ({orderNo}-{n}) with signed-looking wx.requestPayment values; the
+// sandbox customer pays one in WeChat with POST /sandbox/wechatpay/transactions/{out_trade_no}/pay or
+// …/prepay/{prepay_id}/pay (WeChat's side at once, TRANSACTION.SUCCESS a moment later), and
+// payment-check asks WeChat's side at once, as the server does.
 const http = require('node:http')
 const crypto = require('node:crypto')
 
@@ -50,6 +67,23 @@ const ACTIVE = { Created: true, Opening: true, Opened: true }
 const PAYSCORE_LABELS = { Authorized: '已授权', Revoked: '已解除授权', Unknown: '未授权' }
 const KEY_RE = /^[A-Za-z0-9_-]{8,64}$/
 const CODE_RE = /^[A-Za-z0-9_-]{1,50}$/
+// The vendor's recognition after the close (the simulator's RecognitionDelay, shortened).
+const RECOGNITION_MS = 60
+// Every cabinet's shelf, cheapest second; imageUrl is our catalogue's (null = no picture).
+const SHELF = [
+  { sku_code: 'P10001', barcode: '6900000100016', name: '可口可乐 330ml', unit_price_fen: 350, imageUrl: 'https://img.erp.example/p/P10001.jpg' },
+  { sku_code: 'P10002', barcode: '6900000100023', name: '农夫山泉 550ml', unit_price_fen: 200, imageUrl: 'https://img.erp.example/p/P10002.jpg' },
+  { sku_code: 'P20001', barcode: '6900000200013', name: '乐事薯片 原味 70g', unit_price_fen: 650, imageUrl: 'https://img.erp.example/p/P20001.jpg' },
+  { sku_code: 'P30001', barcode: '6900000300010', name: '纯牛奶 250ml', unit_price_fen: 400, imageUrl: null },
+  { sku_code: 'P40001', barcode: '6900000400017', name: '拼装积木 大号', unit_price_fen: 3900, imageUrl: 'https://img.erp.example/p/P40001.jpg' },
+]
+const MAX_TAKEN_PER_PRODUCT = 20
+const TICKETS_PER_FEN = 5
+const ORDER_AMOUNT_LIMIT_FEN = 50000
+const ITEM_COUNT_LIMIT = 20
+const ORDER_LABELS = { Unpaid: '待支付', Paying: '支付中', Paid: '已支付', Failed: '支付失败', Cancelled: '已取消' }
+const MCH_ID = '1900000109'
+const SERVICE_ID = '00004000000000000000000000000000'
 
 function startStubServer() {
   const loginCodes = new Map() // code -> openid
@@ -99,11 +133,214 @@ function startStubServer() {
     openedAt: x.openedAt || null,
     closedAt: x.closedAt || null,
     endedAt: null,
+    orderNo: x.orderNo || null,
   })
   const move = (x, status) => {
     x.status = status
     if (status === 'Opened') x.openedAt = new Date().toISOString()
     if (status === 'Closed') x.closedAt = new Date().toISOString()
+  }
+
+  // ---- 订单 ----
+  const orders = new Map() // orderNo -> order (amounts in fen)
+  const transactions = new Map() // out_trade_no -> WeChat's JSAPI order {outTradeNo, orderNo, amountFen, prepayId, state, ...}
+  const wechatPayFaults = { deductionsFail: false }
+  let orderSeq = 0
+  const randomText = (n) => crypto.randomBytes(n).toString('hex')
+  const yuanOf = (fen) => Math.round(fen) / 100
+  const money = (fen) => (fen / 100).toFixed(2)
+  const nowSeconds = () => String(Math.floor(Date.now() / 1000))
+
+  function newOrderNo() {
+    const t = new Date(Date.now() + 8 * 3600 * 1000).toISOString().replace(/\D/g, '').slice(0, 14)
+    return 'OD' + t + String(++orderSeq).padStart(6, '0')
+  }
+
+  // What is still to be paid by WeChat: nothing once paid, cancelled or held (OrderRules.WechatDue).
+  const dueFen = (o) => (o.held || o.status === 'Paid' || o.status === 'Cancelled' ? 0 : o.totalFen - Math.floor(o.ticketsUsed / TICKETS_PER_FEN))
+  const canPay = (o) => dueFen(o) > 0 && (o.status === 'Unpaid' || o.status === 'Failed' || o.status === 'Paying')
+  const statusLabel = (o) => (o.held ? '审核中' : ORDER_LABELS[o.status])
+
+  function orderDetail(o) {
+    const due = dueFen(o)
+    return {
+      orderNo: o.orderNo,
+      sessionNo: o.sessionNo,
+      storeName: o.storeName,
+      deviceCode: o.deviceCode,
+      orderTime: o.orderTime,
+      paymentTime: o.paymentTime,
+      totalAmount: yuanOf(o.totalFen),
+      ticketAmount: yuanOf(Math.floor(o.ticketsUsed / TICKETS_PER_FEN)),
+      ticketsUsed: o.ticketsUsed,
+      wxPaymentAmount: yuanOf(o.status === 'Paid' ? o.wxFen : due),
+      paymentMethod: o.paymentMethod,
+      paymentStatus: o.status,
+      statusLabel: statusLabel(o),
+      paymentFailure: o.failure,
+      held: o.held,
+      amountDue: yuanOf(due),
+      canPay: canPay(o),
+      items: o.items.map((i) => ({ name: i.name, imageUrl: i.imageUrl, quantity: i.quantity, unitPrice: yuanOf(i.unitPriceFen), amount: yuanOf(i.amountFen) })),
+    }
+  }
+
+  function orderSummary(o) {
+    const first = o.items[0]
+    return {
+      orderNo: o.orderNo,
+      storeName: o.storeName,
+      deviceCode: o.deviceCode,
+      orderTime: o.orderTime,
+      totalAmount: yuanOf(o.totalFen),
+      itemCount: o.items.reduce((n, i) => n + i.quantity, 0),
+      firstItemName: first ? first.name : null,
+      firstItemImageUrl: first ? first.imageUrl : null,
+      paymentStatus: o.status,
+      statusLabel: statusLabel(o),
+      amountDue: yuanOf(dueFen(o)),
+      canPay: canPay(o),
+    }
+  }
+
+  const markPaid = (o, wxFen, at) => Object.assign(o, { status: 'Paid', paymentTime: at, failure: null, wxFen })
+
+  // The vendor's order for a closed session: priced, stored with the session and charged together.
+  function settle(x) {
+    if (!x.taken.length) return move(x, 'Settled') // 空单: nothing taken, nothing charged
+    const items = x.taken.map((t) => ({
+      name: t.item.name,
+      imageUrl: t.item.imageUrl,
+      quantity: t.quantity,
+      unitPriceFen: t.item.unit_price_fen,
+      amountFen: t.item.unit_price_fen * t.quantity,
+    }))
+    const totalFen = items.reduce((n, i) => n + i.amountFen, 0)
+    const pieces = items.reduce((n, i) => n + i.quantity, 0)
+    const o = {
+      orderNo: newOrderNo(),
+      openid: x.openid,
+      sessionNo: x.sessionNo,
+      deviceCode: x.deviceCode,
+      storeName: stores.get(devices.get(x.deviceCode).storeCode).storeName,
+      paymentMethod: x.paymentMethod,
+      orderTime: new Date().toISOString(),
+      paymentTime: null,
+      items,
+      totalFen,
+      ticketsUsed: 0,
+      wxFen: 0,
+      status: 'Unpaid',
+      failure: null,
+      held: totalFen > ORDER_AMOUNT_LIMIT_FEN || pieces > ITEM_COUNT_LIMIT,
+      attempts: [], // out_trade_no of its JSAPI attempts, oldest first
+      payScore: x.paymentMethod === 'PayScore' ? 'DOING' : null, // the service order: DOING → DEDUCTED | PAID_ELSEWHERE
+    }
+    orders.set(o.orderNo, o)
+    x.orderNo = o.orderNo
+    if (!o.held) charge(o)
+    move(x, 'Settled')
+  }
+
+  function charge(o) {
+    if (o.paymentMethod === 'Tickets') {
+      const customer = customerOf(o.openid)
+      const coveredFen = Math.min(o.totalFen, Math.floor(Math.max(0, customer.ticketBalance) / TICKETS_PER_FEN))
+      o.ticketsUsed = coveredFen * TICKETS_PER_FEN
+      customer.ticketBalance -= o.ticketsUsed
+      const wechatFen = o.totalFen - coveredFen
+      if (wechatFen === 0) markPaid(o, 0, new Date().toISOString())
+      else o.failure = '礼票余额不足，剩余 ¥' + money(wechatFen) + ' 需微信支付'
+      return
+    }
+    // Pay Score: the service order is completed with the amount; WeChat deducts on its own and says so
+    // (PAYSCORE.USER_PAID) a moment later, unless the sandbox makes deductions fail.
+    o.status = 'Paying'
+    const deduct = () => {
+      if (o.payScore !== 'DOING') return // paid elsewhere: Pay Score was told to stop
+      if (wechatPayFaults.deductionsFail) return later(PUSH_DELAY_MS, deduct) // WeChat keeps trying
+      o.payScore = 'DEDUCTED'
+      if (o.status !== 'Paid') markPaid(o, o.totalFen, new Date().toISOString())
+    }
+    later(PUSH_DELAY_MS, deduct)
+  }
+
+  // A JSAPI payment WeChat took (its notification, or the server's query): the order is paid by it.
+  function applyTransaction(tx) {
+    const o = orders.get(tx.orderNo)
+    if (o.status === 'Paid') return // collected twice: the real server refunds this one
+    markPaid(o, tx.amountFen, tx.successTime)
+    if (o.payScore === 'DOING') o.payScore = 'PAID_ELSEWHERE' // Pay Score is told, and stops deducting
+  }
+
+  // 去支付 by JSAPI: the attempt in progress is resumed (a fresh prepay id for the same out_trade_no),
+  // unless it is for another amount, when it is closed and a new one issued.
+  function jsapiPayment(o, due) {
+    let tx = o.attempts.length ? transactions.get(o.attempts[o.attempts.length - 1]) : null
+    if (tx && tx.state === 'SUCCESS') {
+      applyTransaction(tx)
+      return null
+    }
+    if (tx && tx.state === 'NOTPAY' && tx.amountFen !== due) tx.state = 'CLOSED'
+    if (!tx || tx.state !== 'NOTPAY') {
+      tx = { outTradeNo: o.orderNo + '-' + (o.attempts.length + 1), orderNo: o.orderNo, amountFen: due, state: 'NOTPAY', transactionId: null, successTime: null }
+      transactions.set(tx.outTradeNo, tx)
+      o.attempts.push(tx.outTradeNo)
+    }
+    tx.prepayId = 'wx' + Date.now() + randomText(8)
+    return {
+      timeStamp: nowSeconds(),
+      nonceStr: randomText(16),
+      package: 'prepay_id=' + tx.prepayId,
+      signType: 'RSA',
+      paySign: crypto.randomBytes(256).toString('base64'),
+    }
+  }
+
+  // WeChat's Pay Score order page for an order it is still deducting (wx.openBusinessView arguments).
+  const payScoreDetailPage = (o) => ({
+    businessType: 'wxpayScoreDetail',
+    extraData: {
+      mch_id: MCH_ID,
+      service_id: SERVICE_ID,
+      out_order_no: o.sessionNo,
+      timestamp: nowSeconds(),
+      nonce_str: randomText(16),
+      sign_type: 'HMAC-SHA256',
+      sign: randomText(32).toUpperCase(),
+    },
+  })
+
+  // The sandbox customer pays a JSAPI order in WeChat: SUCCESS at once, the notification a moment later.
+  function payInWechat(res, tx) {
+    if (!tx) return problem(res, 404, 'not-found', '没有该支付订单')
+    if (tx.state !== 'NOTPAY') return problem(res, 409, 'conflict', '该订单无法支付（已支付或已关闭）')
+    tx.state = 'SUCCESS'
+    tx.transactionId = '4200' + Date.now() + randomText(4)
+    tx.successTime = new Date().toISOString()
+    later(PUSH_DELAY_MS, () => applyTransaction(tx))
+    send(res, 200, { out_trade_no: tx.outTradeNo, transaction_id: tx.transactionId, trade_type: 'JSAPI', trade_state: 'SUCCESS', amount: { total: tx.amountFen, currency: 'CNY' } })
+  }
+
+  // The oldest order the customer still has to pay (held ones wait for staff instead).
+  const unpaidOf = (openid) =>
+    [...orders.values()].filter((o) => o.openid === openid && !o.held && (o.status === 'Unpaid' || o.status === 'Failed'))[0] || null
+
+  const shelfJson = (code) => {
+    const x = activeFor((s) => s.deviceCode === code && s.status === 'Opened' && !s.doorClosed)
+    const item = (i) => ({ sku_code: i.sku_code, barcode: i.barcode, name: i.name, unit_price_fen: i.unit_price_fen })
+    return {
+      device_code: code,
+      shelf: SHELF.map(item),
+      taken: x ? x.taken.map((t) => Object.assign(item(t.item), { quantity: t.quantity })) : [],
+    }
+  }
+
+  const myOrder = (res, openid, no) => {
+    const o = orders.get(no)
+    if (o && o.openid === openid) return o
+    problem(res, 404, 'order-not-found', '订单不存在') // another customer's order: exactly like an unknown one
+    return null
   }
 
   function precheck(openid, deviceCode) {
@@ -112,7 +349,9 @@ function startStubServer() {
     const store = device && stores.get(device.storeCode)
     const minimum = store ? MIN_TICKETS : 0
     const mine = activeFor((x) => x.openid === openid)
+    const unpaid = unpaidOf(openid)
     const refusal = !device ? ['device-not-found', '找不到该柜子，请重新扫码']
+      : unpaid ? ['unpaid-order', '您有未支付的订单，请先完成支付']
       : mine ? ['customer-active-session', '您有正在进行的购物，请先关门结算']
       : !device.online ? ['device-offline', '柜子离线，请稍后再试或更换柜子']
       : activeFor((x) => x.deviceCode === deviceCode) ? ['device-busy', '柜子正在被其他顾客使用，请稍候']
@@ -134,7 +373,7 @@ function startStubServer() {
       methods,
       ticketBalance: customer.ticketBalance,
       minTicketBalance: minimum,
-      unpaidOrder: null,
+      unpaidOrder: unpaid ? { orderNo: unpaid.orderNo, totalAmount: yuanOf(unpaid.totalFen), orderTime: unpaid.orderTime } : null,
       activeSessionNo: mine ? mine.sessionNo : null,
       payScoreServiceOrders: true,
     }
@@ -153,7 +392,7 @@ function startStubServer() {
     res.end(JSON.stringify(body))
   }
   const problem = (res, status, slug, title, errors) =>
-    send(res, status, Object.assign({ type: PROBLEM_BASE + slug, title, status }, errors ? { errors } : {}),
+    send(res, status, Object.assign({ type: PROBLEM_BASE + slug, title, status, code: slug }, errors ? { errors } : {}),
       'application/problem+json; charset=utf-8')
 
   const bearer = (req) => {
@@ -205,10 +444,81 @@ function startStubServer() {
     }],
     // Xiaomai sandbox control: close the open door; the door.closed push arrives a moment later.
     ['POST', /^\/sandbox\/xiaomai\/devices\/([^/]+)\/close$/, (req, res, body, code) => {
-      const x = activeFor((s) => s.deviceCode === code && s.status === 'Opened')
+      const x = activeFor((s) => s.deviceCode === code && s.status === 'Opened' && !s.doorClosed)
       if (!x) return problem(res, 409, 'conflict', '该柜子没有打开的门')
-      later(PUSH_DELAY_MS, () => move(x, 'Closed'))
+      x.doorClosed = true
+      later(PUSH_DELAY_MS, () => {
+        move(x, 'Closed')
+        later(RECOGNITION_MS, () => settle(x)) // the vendor's order.completed
+      })
       send(res, 200, { device_code: code, door_state: 'CLOSED_LOCKED' })
+    }],
+    ['GET', /^\/sandbox\/xiaomai\/devices\/([^/]+)\/shelf$/, (req, res, body, code) => {
+      if (!devices.has(code)) return problem(res, 404, 'not-found', '模拟器中没有该设备')
+      send(res, 200, shelfJson(code))
+    }],
+    // The person at the open cabinet takes (quantity > 0) or puts back (< 0) a product.
+    ['POST', /^\/sandbox\/xiaomai\/devices\/([^/]+)\/take$/, (req, res, body, code) => {
+      if (!devices.has(code)) return problem(res, 404, 'not-found', '模拟器中没有该设备')
+      const q = new URLSearchParams(req.url.split('?')[1] || '')
+      const quantity = q.has('quantity') ? Number(q.get('quantity')) : 1
+      if (!Number.isInteger(quantity)) return problem(res, 400, 'validation', '请求参数有误', { quantity: ['数量须为整数'] })
+      const x = activeFor((s) => s.deviceCode === code && s.status === 'Opened' && !s.doorClosed)
+      if (!x) return problem(res, 409, 'conflict', '柜门没有打开')
+      const item = SHELF.find((i) => i.sku_code === q.get('sku'))
+      if (!item) return problem(res, 409, 'conflict', '该柜子没有这个商品')
+      const index = x.taken.findIndex((t) => t.item === item)
+      const now = (index < 0 ? 0 : x.taken[index].quantity) + quantity
+      if (now < 0) return problem(res, 409, 'conflict', '没有拿过这么多件')
+      if (now > MAX_TAKEN_PER_PRODUCT) return problem(res, 409, 'conflict', '每个商品最多拿 ' + MAX_TAKEN_PER_PRODUCT + ' 件')
+      if (index < 0) x.taken.push({ item, quantity: now })
+      else if (now === 0) x.taken.splice(index, 1)
+      else x.taken[index].quantity = now
+      send(res, 200, shelfJson(code))
+    }],
+    ['GET', /^\/api\/mp\/orders\/([^/]+)$/, (req, res, body, no) => {
+      const openid = bearer(req)
+      if (!openid) return problem(res, 401, 'unauthenticated', '登录已失效，请重新登录')
+      const o = myOrder(res, openid, no)
+      if (o) send(res, 200, orderDetail(o))
+    }],
+    ['POST', /^\/api\/mp\/orders\/([^/]+)\/pay$/, (req, res, body, no) => {
+      const openid = bearer(req)
+      if (!openid) return problem(res, 401, 'unauthenticated', '登录已失效，请重新登录')
+      const method = body && body.method
+      if (method !== undefined && method !== null && method !== '' && method !== 'jsapi') {
+        return problem(res, 400, 'validation', '请求参数有误', { method: ['支付方式只能为 jsapi 或留空'] })
+      }
+      const o = myOrder(res, openid, no)
+      if (!o) return
+      if (o.held) return problem(res, 409, 'order-held', '订单审核中，暂不能支付')
+      if (o.status === 'Paid') return problem(res, 409, 'order-paid', '订单已支付')
+      const due = dueFen(o)
+      if (due <= 0 || o.status === 'Cancelled') return problem(res, 409, 'order-not-payable', '订单无需支付')
+      // A Pay Score order WeChat is still deducting is paid on WeChat's own page (it cannot charge twice).
+      if (method !== 'jsapi' && o.status === 'Paying' && o.payScore === 'DOING') {
+        return send(res, 200, { kind: 'payscore-page', requestPayment: null, payScorePage: payScoreDetailPage(o), order: orderDetail(o) })
+      }
+      const requestPayment = jsapiPayment(o, due)
+      if (!requestPayment) return problem(res, 409, 'order-paid', '订单已支付')
+      send(res, 200, { kind: 'jsapi', requestPayment, payScorePage: null, order: orderDetail(o) })
+    }],
+    // Back from the payment: the server asks WeChat now and applies what it learns.
+    ['POST', /^\/api\/mp\/orders\/([^/]+)\/payment-check$/, (req, res, body, no) => {
+      const openid = bearer(req)
+      if (!openid) return problem(res, 401, 'unauthenticated', '登录已失效，请重新登录')
+      const o = myOrder(res, openid, no)
+      if (!o) return
+      if (o.status !== 'Paid') {
+        o.attempts.map((t) => transactions.get(t)).filter((tx) => tx.state === 'SUCCESS').forEach(applyTransaction)
+      }
+      send(res, 200, orderDetail(o))
+    }],
+    ['POST', /^\/sandbox\/wechatpay\/transactions\/([^/]+)\/pay$/, (req, res, body, outTradeNo) => {
+      payInWechat(res, transactions.get(outTradeNo))
+    }],
+    ['POST', /^\/sandbox\/wechatpay\/prepay\/([^/]+)\/pay$/, (req, res, body, prepayId) => {
+      payInWechat(res, [...transactions.values()].find((tx) => tx.prepayId === prepayId))
     }],
   ]
 
@@ -267,6 +577,8 @@ function startStubServer() {
         paymentMethod: body.paymentMethod,
         key,
         status: 'Opening',
+        taken: [], // [{item, quantity}] while the door is open
+        orderNo: null,
         createdAt: new Date().toISOString(),
       }
       sessions.set(x.sessionNo, x)
@@ -288,6 +600,24 @@ function startStubServer() {
       c.payScore = wechat === 'AVAILABLE' ? 'Authorized' : wechat === 'UNAVAILABLE' ? 'Revoked' : 'Unknown'
       c.payScoreAt = new Date().toISOString()
       send(res, 200, { state: c.payScore, label: PAYSCORE_LABELS[c.payScore], at: c.payScoreAt })
+    },
+    'GET /api/mp/orders': (req, res) => {
+      const openid = bearer(req)
+      if (!openid) return problem(res, 401, 'unauthenticated', '登录已失效，请重新登录')
+      const q = new URLSearchParams(req.url.split('?')[1] || '')
+      const page = q.has('page') ? Number(q.get('page')) : 1
+      const pageSize = q.has('pageSize') ? Number(q.get('pageSize')) : 20
+      if (!Number.isInteger(page) || page < 1) return problem(res, 400, 'validation', '请求参数有误', { page: ['页码从 1 开始'] })
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
+        return problem(res, 400, 'validation', '请求参数有误', { pageSize: ['每页 1–50 条'] })
+      }
+      const mine = [...orders.values()].filter((o) => o.openid === openid).reverse() // newest first
+      send(res, 200, { items: mine.slice((page - 1) * pageSize, page * pageSize).map(orderSummary), total: mine.length, page, pageSize })
+    },
+    'POST /sandbox/wechatpay/faults': (req, res) => {
+      const q = new URLSearchParams(req.url.split('?')[1] || '')
+      if (q.has('deductionsFail')) wechatPayFaults.deductionsFail = q.get('deductionsFail') === 'true'
+      send(res, 200, { deductions_fail: wechatPayFaults.deductionsFail })
     },
     'GET /api/mp/me': (req, res) => {
       const openid = bearer(req)

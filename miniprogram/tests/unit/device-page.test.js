@@ -167,7 +167,7 @@ describe('device page precheck', () => {
     ])
   })
 
-  test('an unpaid order is shown and blocks opening; 去支付 is disabled with a hint', async () => {
+  test('an unpaid order is shown and blocks opening; 去支付 opens the order page', async () => {
     answer = doors.refused('unpaid-order', '您有未支付的订单，请先完成支付', {
       unpaidOrder: { orderNo: 'SO202611240001', totalAmount: 0, orderTime: '2026-11-24T12:30:00Z' },
     })
@@ -176,22 +176,42 @@ describe('device page precheck', () => {
     expect(text(page, '#refusal')).toBe('您有未支付的订单，请先完成支付')
     expect(text(page, '#unpaid-order-no')).toBe('订单号：SO202611240001')
     expect(text(page, '#unpaid-time')).toBe('下单时间：2026-11-24 20:30') // Beijing time
-    expect(page.querySelector('#unpaid-amount')).toBeUndefined() // the server sends 0 until it prices them
+    expect(page.querySelector('#unpaid-amount')).toBeUndefined() // 0 = not priced: no wrong ¥0.00
     expect(text(page, '#unpaid-block')).toBe('请先支付该订单，才能再次开门')
-    expect(text(page, '#pay')).toBe('去支付')
-    // simulate's <button> stub renders no `disabled` attribute; what matters is that it does nothing.
+    expect(page.querySelector('#pay-hint')).toBeUndefined()
+    expect(page.querySelector('#open')).toBeUndefined()
+
     const before = fake.state.requests.length
     page.querySelector('#pay').dispatchEvent('tap')
     await Promise.resolve()
+    // The order page pays; this page calls nothing meanwhile.
+    expect(fake.state.navigations).toEqual([{ type: 'navigateTo', url: '/pages/order/order?orderNo=SO202611240001' }])
     expect(fake.state.requests).toHaveLength(before)
-    expect(fake.state.navigations).toEqual([])
-    expect(text(page, '#pay-hint')).toBe('在线补缴即将上线，如需帮助请联系门店工作人员')
-    expect(page.querySelector('#open')).toBeUndefined()
 
     // Even if the server said canOpen (it does not with an unpaid order), the page would not open.
     page.instance.setData({ canOpen: true })
     await page.instance.onOpen()
     expect(opens()).toHaveLength(0)
+  })
+
+  test('back from the order page after 去支付, the precheck runs again and the door can open', async () => {
+    answer = doors.refused('unpaid-order', '您有未支付的订单，请先完成支付', {
+      unpaidOrder: { orderNo: 'SO1', totalAmount: 2.5, orderTime: '2026-11-24T12:30:00Z' },
+    })
+    const page = await loaded()
+    await page.instance.onShow() // shown without having left: nothing to do
+    expect(requestsTo('/api/mp/precheck')).toHaveLength(1)
+
+    page.querySelector('#pay').dispatchEvent('tap')
+    await Promise.resolve()
+    answer = doors.precheck() // paid on the order page
+    await page.instance.onShow()
+
+    expect(requestsTo('/api/mp/precheck')).toHaveLength(2)
+    expect(page.querySelector('#unpaid')).toBeUndefined()
+    expect(text(page, '#open')).toBe('开门（礼票）')
+    await page.instance.onShow() // once per trip to the order page
+    expect(requestsTo('/api/mp/precheck')).toHaveLength(2)
   })
 
   test('an unpaid order with an amount shows it in yuan', async () => {

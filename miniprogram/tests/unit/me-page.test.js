@@ -90,4 +90,14 @@ describe('me page', () => {
     expect(page.instance.data).toMatchObject({ phoneBound: false, binding: false })
     expect(page.querySelector('#bind-phone')).toBeDefined()
   })
+
+  test('我的订单 opens the order list (not a tab: navigateTo)', async () => {
+    const page = renderPage(pageId)
+    await page.instance.onLoad({})
+
+    expect(text(page, '#orders')).toContain('我的订单')
+    page.querySelector('#orders').dispatchEvent('tap')
+    await Promise.resolve()
+    expect(fake.state.navigations).toEqual([{ type: 'navigateTo', url: '/pages/orders/orders' }])
+  })
 })

@@ -50,7 +50,7 @@ async function open(query = { sessionNo: NO }) {
 }
 
 describe('session page states', () => {
-  test('shows 正在开门 → 门已打开，请取商品 → 门已关闭，正在结算 by itself and stops at Closed', async () => {
+  test('shows 正在开门 → 门已打开，请取商品 → 门已关闭，正在结算 → 已结算 by itself and stops at Settled', async () => {
     await open()
     expect(text(page, '#status')).toBe('正在开门')
     expect(text(page, '#hint')).toBe('柜门即将打开，请稍候')
@@ -68,7 +68,19 @@ describe('session page states', () => {
     await waitForData(page, (d) => d.status === 'Closed')
     expect(text(page, '#status')).toBe('门已关闭，正在结算')
     expect(text(page, '#home')).toBe('返回首页')
+    expect(page.querySelector('#view-order')).toBeUndefined()
     expect(page.instance.data).toMatchObject({ ended: true, failed: false })
+
+    // The vendor's order follows the close: the polls go on until the session is settled.
+    const atClose = polls().length
+    await waitForData(page, () => polls().length >= atClose + 2)
+    answer = status('Settled', { orderNo: 'OD20261125113001123456' })
+    await waitForData(page, (d) => d.status === 'Settled')
+    expect(text(page, '#status')).toBe('已结算')
+    expect(text(page, '#hint')).toBe('本次购物已完成，感谢光临')
+    expect(text(page, '#view-order')).toBe('查看订单')
+    expect(text(page, '#home')).toBe('返回首页')
+    expect(page.querySelector('#no-purchase')).toBeUndefined()
     expect(page.instance.timer).toBeNull() // nothing scheduled any more
     expect(polls()[0].header.Authorization).toBe('Bearer tok')
     expect(toastTitles()).toEqual([])
@@ -80,6 +92,35 @@ describe('session page states', () => {
     page.querySelector('#home').dispatchEvent('tap')
     await Promise.resolve()
     expect(fake.state.navigations).toEqual([{ type: 'switchTab', url: '/pages/index/index' }])
+  })
+
+  test('查看订单 opens the order page (navigateTo: 返回 comes back to the session)', async () => {
+    answer = status('Settled', { orderNo: 'OD20261125113001123456' })
+    await open()
+    expect(page.instance.data).toMatchObject({ orderNo: 'OD20261125113001123456', noPurchase: false })
+
+    page.querySelector('#view-order').dispatchEvent('tap')
+    await Promise.resolve()
+    expect(fake.state.navigations).toEqual([{ type: 'navigateTo', url: '/pages/order/order?orderNo=OD20261125113001123456' }])
+  })
+
+  test('settled without an order (nothing taken): 本次未购买商品，未扣款 and no 查看订单', async () => {
+    answer = status('Settled', { orderNo: null })
+    await open()
+
+    expect(text(page, '#status')).toBe('已结算')
+    expect(text(page, '#no-purchase')).toBe('本次未购买商品，未扣款')
+    expect(page.querySelector('#view-order')).toBeUndefined()
+    expect(text(page, '#home')).toBe('返回首页')
+    expect(page.instance.timer).toBeNull()
+  })
+
+  test('an order number before Settled is not offered yet (the server stores both at once)', async () => {
+    answer = status('Closed', { orderNo: 'OD1' })
+    await open()
+    expect(page.querySelector('#view-order')).toBeUndefined()
+    expect(page.querySelector('#no-purchase')).toBeUndefined()
+    expect(page.instance.data.orderNo).toBe('')
   })
 
   test.each(['Settled', 'Failed', 'Expired'])('stops polling at %s', async (s) => {
@@ -242,8 +283,13 @@ describe('session page polling', () => {
     answer = status('Closed')
     await expectGaps([2250])
     expect(page.instance.data.status).toBe('Closed')
+    // Closed is a change too: 1 s again while the order is awaited; Settled ends the polling.
+    await expectGaps([1000, 1500])
+    answer = status('Settled', { orderNo: 'OD1' })
+    await expectGaps([2250])
+    expect(page.instance.data.status).toBe('Settled')
     await jest.advanceTimersByTimeAsync(60000)
-    expect(polls()).toHaveLength(10)
+    expect(polls()).toHaveLength(13)
   })
 
   test('failed polls back off too', async () => {

@@ -68,6 +68,9 @@ public sealed partial class WechatPaySimulator
 
     public bool Busy { get; set; }
 
+    /// <summary>Fault "random failures": this share of API calls answers 500 SYSTEM_ERROR, before or after acting.</summary>
+    public RandomFailures Failures { get; } = new();
+
     /// <summary>Fault "lost notifications": events happen (orders are paid) but nothing is sent; only queries reveal them.</summary>
     public bool DropNotifications { get; set; }
 

@@ -77,8 +77,9 @@ public static class WechatPaySimulatorEndpoints
         control.MapPost("/orders/{outOrderNo}/pay", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Order(outOrderNo) is not { } o ? Results.Problem(statusCode: 404, title: "没有该支付分订单")
             : sim.Collect(o) ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 409, title: "该支付分订单没有待支付的金额"));
-        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, bool? dropNotifications, WechatPaySimulator sim) =>
+        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, bool? dropNotifications, double? failureRate, WechatPaySimulator sim) =>
         {
+            sim.Failures.Rate = failureRate ?? sim.Failures.Rate;
             sim.Busy = busy ?? sim.Busy;
             sim.NextCreateNotInForce = nextCreateNotInForce ?? sim.NextCreateNotInForce;
             sim.DeductionsFail = deductionsFail ?? sim.DeductionsFail;
@@ -86,6 +87,7 @@ public static class WechatPaySimulatorEndpoints
             return Results.Json(new
             {
                 busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce, deductions_fail = sim.DeductionsFail, drop_notifications = sim.DropNotifications,
+                failure_rate = sim.Failures.Rate,
             });
         });
         // The money WeChat collected, per order: tests compare it with our books to the fen.
@@ -119,10 +121,13 @@ public static class WechatPaySimulatorEndpoints
             answer = (400, new JsonObject { ["code"] = "INVALID_REQUEST", ["message"] = "Http头缺少Accept或User-Agent" });
         else if (sim.VerifyMerchant(http.Request, target, body) is { } refused)
             answer = (401, new JsonObject { ["code"] = "SIGN_ERROR", ["message"] = refused });
-        else if (sim.Busy)
-            answer = (500, new JsonObject { ["code"] = "SYSTEM_ERROR", ["message"] = "系统错误" });
         else
-            answer = handle(body);
+        {
+            var injected = sim.Failures.Next();
+            answer = sim.Busy || injected == InjectedFailure.BeforeAction ? (500, new JsonObject { ["code"] = "SYSTEM_ERROR", ["message"] = "系统错误" }) : handle(body);
+            if (injected == InjectedFailure.AfterAction)
+                answer = (500, new JsonObject { ["code"] = "SYSTEM_ERROR", ["message"] = "系统错误（已处理，应答丢失）" });
+        }
         var text = answer.Body?.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "";
         foreach (var (name, value) in sim.SignatureHeaders(text))
             http.Response.Headers[name] = value;

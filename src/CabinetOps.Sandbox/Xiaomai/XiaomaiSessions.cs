@@ -48,7 +48,8 @@ public sealed partial class XiaomaiSimulator
     /// <summary>Fault "open 5xx": the next open is accepted and runs normally, but its answer is a 500.</summary>
     public bool NextOpenAnswers500 { get; set; }
 
-    public IReadOnlyList<SimulatedSession> Sessions => _sessions.Values.OrderByDescending(s => s.RequestedAt).Take(50).ToList();
+    /// <summary>The most recent sessions, newest first (console, tests comparing the vendor's sessions with ours).</summary>
+    public IReadOnlyList<SimulatedSession> RecentSessions(int limit) => _sessions.Values.OrderByDescending(s => s.RequestedAt).Take(limit).ToList();
 
     public SimulatedSession? FindSession(string sessionId) => _sessions.GetValueOrDefault(sessionId);
 
@@ -139,7 +140,11 @@ public sealed partial class XiaomaiSimulator
             var now = _clock.GetUtcNow();
             var lines = new JsonArray();
             var (total, count, lineNo) = (0L, 0, 0);
-            foreach (var t in session.Taken)
+            // Faults: the vendor's price unlike ours; a product nobody synced to us.
+            var taken = session.Taken.Select(t => WrongVendorPrice ? t with { Item = t.Item with { UnitPriceFen = t.Item.UnitPriceFen + 10 } } : t).ToList();
+            if (UnknownSku && taken.Count > 0)
+                taken.Add(new TakenItem(new ShelfItem("XM-UNKNOWN-001", "6900000000001", "未登记商品", 300), 1));
+            foreach (var t in taken)
             {
                 var amount = t.Item.UnitPriceFen * t.Quantity;
                 lines.Add(new JsonObject

@@ -170,11 +170,25 @@ public sealed partial class XiaomaiSimulator
     /// <summary>Outage switch: every API call answers 503 SERVICE_UNAVAILABLE.</summary>
     public bool Outage { get; set; }
 
+    /// <summary>Fault "random failures": this share of API calls answers 5xx, before or after acting.</summary>
+    public RandomFailures Failures { get; } = new();
+
     /// <summary>Fault "drop" (§2.14): new events are recorded but never pushed; only queries reveal them.</summary>
     public bool DropPushes { get; set; }
 
-    /// <summary>Fault "duplicate": every event is delivered a second time after its acknowledgement.</summary>
-    public bool DuplicatePushes { get; set; }
+    /// <summary>Fault "duplicate": every event is delivered this many more times after its acknowledgement (0 = off).</summary>
+    public int DuplicatePushes { get; set; }
+
+    /// <summary>Fault "reorder": a session's non-terminal event is held back until its next event has been delivered.</summary>
+    public bool ReorderPushes { get; set; }
+
+    /// <summary>Fault "wrong vendor price": recognised lines carry a unit price 10 fen above the shelf's.</summary>
+    public bool WrongVendorPrice { get; set; }
+
+    /// <summary>Fault "unknown sku": every recognised order gains a line with a product code nobody synced.</summary>
+    public bool UnknownSku { get; set; }
+
+    private readonly ConcurrentDictionary<string, (PushRecord Record, byte[] Body)> _heldBack = new(StringComparer.Ordinal);
 
     /// <summary>Fault "delay": the first attempt of every event waits this long.</summary>
     public TimeSpan DelayPushes { get; set; }
@@ -263,17 +277,35 @@ public sealed partial class XiaomaiSimulator
                 _pushes.TryRemove(old.EventId, out _);
         }
 
-        if (!DropPushes)
-            _ = Task.Run(async () =>
-            {
-                if (DelayPushes > TimeSpan.Zero)
-                    await Task.Delay(DelayPushes, _clock);
-                await DeliverAsync(record, bytes);
-                // Fault "duplicate": the same event delivered again after it was acknowledged.
-                if (DuplicatePushes)
-                    await DeliverAsync(record, bytes);
-            });
+        if (DropPushes)
+            return record;
+        var sessionId = data["session_id"]?.GetValue<string>();
+        var terminal = type is "order.completed" or "order.exception" or "door.open_failed";
+        (PushRecord Record, byte[] Body)? held = sessionId is not null && _heldBack.TryRemove(sessionId, out var h) ? h : null;
+        if (held is null && ReorderPushes && sessionId is not null && !terminal)
+        {
+            _heldBack[sessionId] = (record, bytes);
+            return record;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await SendAsync(record, bytes);
+            // Fault "reorder": what was held back follows the event that overtook it.
+            if (held is { } late)
+                await SendAsync(late.Record, late.Body);
+        });
         return record;
+    }
+
+    /// <summary>One event with the delivery faults: a late first attempt, duplicates after the acknowledgement.</summary>
+    private async Task SendAsync(PushRecord record, byte[] body)
+    {
+        if (DelayPushes > TimeSpan.Zero)
+            await Task.Delay(DelayPushes, _clock);
+        await DeliverAsync(record, body);
+        for (var i = 0; i < DuplicatePushes; i++)
+            await DeliverAsync(record, body);
     }
 
     /// <summary>Delivers with the ladder of §2.10: freshly signed each attempt, at most 12 attempts, 200 + "OK" = delivered.</summary>

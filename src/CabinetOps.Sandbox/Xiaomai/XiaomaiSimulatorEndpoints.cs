@@ -63,18 +63,23 @@ public static partial class XiaomaiSimulatorEndpoints
 
             return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(d), XiaomaiSimulator.Json);
         });
-        control.MapPost("/faults", (bool? outage, bool? drop, bool? duplicate, double? delaySeconds, string? nextOpenFailure, bool? nextOpen500, string? redirect,
-            XiaomaiSimulator sim) =>
+        control.MapPost("/faults", (bool? outage, bool? drop, bool? duplicate, int? duplicates, bool? reorder, bool? wrongPrice, bool? unknownSku, double? delaySeconds,
+            string? nextOpenFailure, bool? nextOpen500, double? failureRate, string? redirect, XiaomaiSimulator sim) =>
         {
             sim.Outage = outage ?? sim.Outage;
+            sim.Failures.Rate = failureRate ?? sim.Failures.Rate;
             sim.DropPushes = drop ?? sim.DropPushes;
-            sim.DuplicatePushes = duplicate ?? sim.DuplicatePushes;
+            sim.DuplicatePushes = duplicates is { } n ? Math.Clamp(n, 0, 5) : duplicate is { } d1 ? (d1 ? 1 : 0) : sim.DuplicatePushes;
+            sim.ReorderPushes = reorder ?? sim.ReorderPushes;
+            sim.WrongVendorPrice = wrongPrice ?? sim.WrongVendorPrice;
+            sim.UnknownSku = unknownSku ?? sim.UnknownSku;
             sim.DelayPushes = delaySeconds is { } d ? TimeSpan.FromSeconds(Math.Clamp(d, 0, 600)) : sim.DelayPushes;
             sim.NextOpenFailure = nextOpenFailure is null ? sim.NextOpenFailure : nextOpenFailure.Length == 0 ? null : nextOpenFailure;
             sim.NextOpenAnswers500 = nextOpen500 ?? sim.NextOpenAnswers500;
             return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(new
             {
-                outage = sim.Outage, drop = sim.DropPushes, duplicate = sim.DuplicatePushes, delay_seconds = sim.DelayPushes.TotalSeconds,
+                outage = sim.Outage, drop = sim.DropPushes, duplicates = sim.DuplicatePushes, reorder = sim.ReorderPushes, wrong_price = sim.WrongVendorPrice,
+                unknown_sku = sim.UnknownSku, failure_rate = sim.Failures.Rate, delay_seconds = sim.DelayPushes.TotalSeconds,
                 next_open_failure = sim.NextOpenFailure, next_open_500 = sim.NextOpenAnswers500,
             });
         });
@@ -90,7 +95,8 @@ public static partial class XiaomaiSimulatorEndpoints
             return error is not null ? Results.Problem(statusCode: error == "模拟器中没有该设备" ? 404 : 409, title: error)
                 : redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(ShelfJson(sim, sim.Find(code)!), XiaomaiSimulator.Json);
         });
-        control.MapGet("/sessions", (XiaomaiSimulator sim) => Results.Json(new JsonArray(sim.Sessions.Select(x => (JsonNode)sim.SessionJson(x)).ToArray()), XiaomaiSimulator.Json));
+        control.MapGet("/sessions", (int? limit, XiaomaiSimulator sim) =>
+            Results.Json(new JsonArray(sim.RecentSessions(Math.Clamp(limit ?? 50, 1, 10_000)).Select(x => (JsonNode)sim.SessionJson(x)).ToArray()), XiaomaiSimulator.Json));
         control.MapGet("/pushes", (XiaomaiSimulator sim) => Results.Json(sim.Pushes, XiaomaiSimulator.Json));
         return app;
     }
@@ -114,10 +120,13 @@ public static partial class XiaomaiSimulatorEndpoints
     private static async Task<IResult> Signed(HttpContext http, XiaomaiSimulator sim, SandboxJournal journal, Func<byte[], IResult> handle)
     {
         var (error, body) = await sim.Signature.VerifyAsync(http.Request, sim.Options.AppId, sim.Options.AppSecret);
+        var injected = error is null ? sim.Failures.Next() : InjectedFailure.None;
         var result = error is not null ? Error(401, error, "authentication failed")
             : body.Length > 1024 * 1024 ? Error(413, "PAYLOAD_TOO_LARGE", "body over 1 MiB")
-            : sim.Outage ? Error(503, "SERVICE_UNAVAILABLE", "maintenance")
+            : sim.Outage || injected == InjectedFailure.BeforeAction ? Error(503, "SERVICE_UNAVAILABLE", "maintenance")
             : handle(body);
+        if (injected == InjectedFailure.AfterAction)
+            result = Error(500, "INTERNAL_ERROR", "injected failure after the call was applied");
         var status = result is IStatusCodeHttpResult s ? s.StatusCode ?? 200 : 200;
         journal.Record(Name, http.Request.Method, http.Request.Path + http.Request.QueryString, status, error ?? (sim.Outage ? "故障：服务不可用" : ""));
         return result;

@@ -7,6 +7,7 @@ const payscore = require('../../services/payscore')
 const idempotency = require('../../utils/idempotency')
 const format = require('../../utils/format')
 const nav = require('../../utils/nav')
+const pageReturn = require('../../utils/page-return')
 
 const CODE_RE = /^[A-Za-z0-9_-]{1,50}$/
 const METHODS = { PayScore: true, Tickets: true }
@@ -98,9 +99,8 @@ Component({
       // refused the order); afterwards the customer's own choice is kept.
       this.preferredMethod = query && METHODS[query.method] === true ? query.method : ''
       this.authorizing = false
-      this.authAttempt = 0
-      this.awaitingAttempt = 0 // the attempt whose return from WeChat's page is not handled yet
-      this.returning = null
+      this.returns = pageReturn.createReturnTracker()
+      this.leftToPay = false // 去支付 opened the unpaid order's page: precheck again on the way back
       if (!CODE_RE.test(code)) {
         this.setData({ loading: false, loadFailed: true, loadError: MSG_BAD_CODE })
         return Promise.resolve()
@@ -112,9 +112,15 @@ Component({
     // A Component page gets its page lifecycles in methods. Returning from WeChat's Pay Score
     // page shows this page again (App.onShow scene 1038, payscore.md §3.5). Nothing documents
     // whether that comes before or after openBusinessView's callbacks, so either one handles the
-    // return, once (afterAuthorization).
+    // return, once (afterAuthorization, utils/page-return.js). Back from the order page after 去支付,
+    // the order may be paid now: the precheck says whether the door can open.
     onShow() {
-      if (this.awaitingAttempt) return this.afterAuthorization(this.awaitingAttempt)
+      if (!this.returns) return Promise.resolve() // not loaded (WeChat calls onLoad first)
+      if (this.returns.pending()) return this.returns.shown((attempt) => this.afterAuthorization(attempt))
+      if (this.leftToPay) {
+        this.leftToPay = false
+        return this.refresh()
+      }
       return Promise.resolve()
     },
 
@@ -162,8 +168,8 @@ Component({
         unpaidOrder: unpaid
           ? {
               orderNo: unpaid.orderNo,
-              // The server does not price unpaid orders yet (it sends 0): show no amount rather
-              // than a wrong ¥0.00.
+              // An order with nothing to pay is never unpaid; a 0 here would be a server without
+              // prices (an older one sent 0): show no amount rather than a wrong ¥0.00.
               amountText: Number(unpaid.totalAmount) > 0 ? format.yuan(unpaid.totalAmount) : '',
               timeText: format.beijingTime(unpaid.orderTime),
             }
@@ -195,18 +201,18 @@ Component({
         this.setData({ authNotice: MSG_UPDATE_WECHAT })
         return Promise.resolve()
       }
-      const attempt = ++this.authAttempt
+      const attempt = this.returns.next()
       this.authorizing = true
       this.setData({ authorizing: true, authNotice: '' })
       return payscore
         .startAuthorization()
         .then(
           (page) => {
-            this.awaitingAttempt = attempt
+            this.returns.leave(attempt)
             return payscore.openWechatPayPage(page).then((r) => {
               // Backing out of WeChat's page is the customer's choice: no toast. The server is
               // asked all the same: a failure report does not prove the customer did not agree.
-              if (!r.ok && !r.cancelled && attempt === this.authAttempt) {
+              if (!r.ok && !r.cancelled && this.returns.isLatest(attempt)) {
                 wx.showToast({ title: MSG_AUTH_PAGE_FAILED, icon: 'none', duration: 2500 })
               }
               return this.afterAuthorization(attempt)
@@ -222,21 +228,20 @@ Component({
     // result and selects Pay Score when it can be used now. A refresh that fails has been a toast;
     // the precheck still runs (a notification from WeChat may have arrived meanwhile).
     afterAuthorization(attempt) {
-      if (this.awaitingAttempt !== attempt) return this.returning || Promise.resolve()
-      this.awaitingAttempt = 0
-      this.returning = payscore
-        .refreshAuthorization()
-        .catch(() => {})
-        .then(() => {
-          this.preferredMethod = 'PayScore'
-          return this.refresh()
-        })
-        .then(() => this.endAuthorizing(attempt))
-      return this.returning
+      return this.returns.back(attempt, () =>
+        payscore
+          .refreshAuthorization()
+          .catch(() => {})
+          .then(() => {
+            this.preferredMethod = 'PayScore'
+            return this.refresh()
+          })
+          .then(() => this.endAuthorizing(attempt)),
+      )
     },
 
     endAuthorizing(attempt) {
-      if (attempt !== this.authAttempt || !this.authorizing) return
+      if (!this.returns.isLatest(attempt) || !this.authorizing) return
       this.authorizing = false
       this.setData({ authorizing: false })
     },
@@ -272,6 +277,18 @@ Component({
 
     onBack() {
       nav.goBack()
+    },
+
+    // unpaid-order: 去支付 on the order's own page (it pays, checks and shows the result). navigateTo,
+    // so the customer comes back here, where onShow prechecks again.
+    onPayUnpaid() {
+      const order = this.data.unpaidOrder
+      if (!order || !order.orderNo) return
+      this.leftToPay = true
+      wx.navigateTo({
+        url: nav.orderPage(order.orderNo),
+        fail: () => (this.leftToPay = false),
+      })
     },
 
     // customer-active-session: the customer's own unfinished session, usually on another tab.

@@ -1,6 +1,7 @@
 // 我的: phone binding and ticket balance. Component() page for the same reason as the home
 // page (miniprogram-simulate cannot load Page()).
 const auth = require('../../services/auth')
+const nav = require('../../utils/nav')
 
 const MSG_PHONE_REFUSED = '需要授权手机号才能继续'
 
@@ -61,6 +62,11 @@ Component({
           wx.showToast({ title: '绑定成功', icon: 'success' })
         })
         .catch(() => this.setData({ binding: false }))
+    },
+
+    // 我的订单 works without the customer summary (it logs in by itself), so it is never held back.
+    onOrders() {
+      wx.navigateTo({ url: nav.ORDERS })
     },
   },
 })

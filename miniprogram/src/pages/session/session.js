@@ -1,15 +1,19 @@
-// 购物中: follows one door session (options.sessionNo) until the door is closed or the open
-// failed, by polling GET /api/mp/sessions/{no}. The customer does nothing: the door unlocks,
-// is pulled (Opening → Opened, pushed to the server by the vendor) and closed (→ Closed), and
-// the page shows the server's statusLabel for each state. In Pay Score 需确认 mode the session
-// first waits (Created) for the customer to confirm the order on WeChat's page, which this page
-// opens. Component() page like the others.
+// 购物中: follows one door session (options.sessionNo) until it is settled or the open failed, by
+// polling GET /api/mp/sessions/{no}. The customer does nothing: the door unlocks, is pulled (Opening →
+// Opened, pushed to the server by the vendor), closed (→ Closed) and the vendor's order settles it
+// (→ Settled, with the order number once there is an order: 查看订单). The page shows the server's
+// statusLabel for each state. In Pay Score 需确认 mode the session first waits (Created) for the
+// customer to confirm the order on WeChat's page, which this page opens. Component() page like the
+// others.
 const config = require('../../config')
 const doors = require('../../services/doors')
 const payscore = require('../../services/payscore')
 const qrcode = require('../../utils/qrcode')
 const scan = require('../../utils/scan')
 const nav = require('../../utils/nav')
+const format = require('../../utils/format')
+const polling = require('../../utils/polling')
+const pageReturn = require('../../utils/page-return')
 
 const NO_RE = /^[A-Za-z0-9_-]{1,50}$/
 // After this many failed polls in a row the page says so (and keeps trying): one lost answer on
@@ -25,7 +29,6 @@ const MSG_CONFIRM_HINT = '确认后柜门自动打开'
 const MSG_NOT_CONFIRMED = '您尚未确认微信支付分订单，柜门未打开'
 const MSG_UPDATE_WECHAT = '当前微信版本过低，请升级微信后再确认微信支付分订单'
 const MSG_CONFIRM_PAGE_FAILED = '无法打开微信支付分页面，请稍后重试'
-const PAYMENT_LABELS = { Tickets: '礼票', PayScore: '微信支付分' }
 // WeChat did not put the Pay Score service order in force, so the door stayed shut (payscore.md
 // §2: no door without an order in force). The payment failed, not the cabinet: another way to
 // pay may work.
@@ -42,24 +45,11 @@ const HINTS = {
 // from any earlier state).
 const STAGES = { Created: 0, Opening: 1, Opened: 2, Closed: 3, Settled: 4, Failed: 4, Expired: 4 }
 
-// 0 = the request never got an answer, 5xx = server trouble, 408/429 = try later: worth
-// retrying. Any other 4xx (404 not this customer's session, 401 after the one re-login) will
-// not get better by asking again.
-function retryable(err) {
-  const s = err && err.status
-  return !s || s >= 500 || s === 408 || s === 429
-}
-
 // The payscore-confirmed call asks WeChat and takes longer than a poll sent meanwhile, so either
 // answer may arrive last. One behind the status shown is the older one: showing it would bring back
 // 去确认 for a door that is already opening.
 function behind(status, shown) {
   return STAGES[status] < STAGES[shown]
-}
-
-function nextDelay(delay) {
-  const grown = Math.round(delay * config.pollBackoff)
-  return Math.min(config.pollMaxIntervalMs, Math.max(config.pollIntervalMs, grown))
 }
 
 Component({
@@ -72,7 +62,9 @@ Component({
     storeName: '',
     deviceCode: '',
     paymentLabel: '',
-    ended: false, // Closed / Settled: polling stopped, nothing left to do
+    ended: false, // Closed / Settled: nothing left for the customer to do (Closed still polls for the order)
+    orderNo: '', // set once settled with an order: 查看订单
+    noPurchase: false, // settled without an order: nothing taken, nothing charged
     failed: false, // Failed / Expired
     failureMessage: '',
     payScoreRefused: false, // ended by a Pay Score order not in force or not confirmed: offer tickets on the same cabinet
@@ -101,9 +93,7 @@ Component({
       this.confirmationPage = null // {businessType, extraData} of the latest view, for 去确认
       this.confirmOffered = false // WeChat's page has been opened without a tap (once per visit)
       this.confirming = false
-      this.confirmAttempt = 0
-      this.awaitingAttempt = 0 // the attempt whose return from WeChat's page is not handled yet
-      this.returning = null
+      this.returns = pageReturn.createReturnTracker()
       if (!NO_RE.test(no)) {
         this.stopped = true
         this.setData({ loading: false, loadError: MSG_BAD_NO })
@@ -120,10 +110,10 @@ Component({
 
     // Returning from WeChat's confirmation page shows this page again. Nothing documents whether
     // that comes before or after openBusinessView's callbacks, so either one handles the return,
-    // once (afterConfirmation) — as the device page does after 开通.
+    // once (afterConfirmation, utils/page-return.js) — as the device page does after 开通.
     onShow() {
-      if (this.awaitingAttempt) return this.afterConfirmation(this.awaitingAttempt)
-      return Promise.resolve()
+      if (!this.returns) return Promise.resolve() // not loaded (WeChat calls onLoad first)
+      return this.returns.shown((attempt) => this.afterConfirmation(attempt))
     },
 
     stopPolling() {
@@ -152,7 +142,7 @@ Component({
             const changed = view.status !== this.data.status
             this.show(view)
             if (this.stopped) return // a final state
-            this.delay = changed ? config.pollIntervalMs : nextDelay(this.delay)
+            this.delay = changed ? config.pollIntervalMs : polling.nextDelay(this.delay)
             this.schedule()
             // The customer usually arrives straight from 开门: WeChat's page opens by itself for the
             // first view that asks for it. Later polls carry it too; only 去确认 opens it again, or
@@ -164,14 +154,14 @@ Component({
           },
           (err) => {
             if (this.stopped) return
-            if (!retryable(err)) {
+            if (!polling.retryable(err)) {
               this.stopPolling()
               this.setData({ loading: false, loadError: err.message })
               return
             }
             this.failures++
             if (this.failures >= FAILURES_BEFORE_NOTICE) this.setData({ pollTrouble: MSG_POLL_TROUBLE })
-            this.delay = nextDelay(this.delay)
+            this.delay = polling.nextDelay(this.delay)
             this.schedule()
           },
         )
@@ -182,6 +172,9 @@ Component({
       // Signed afresh for every view by the server; the latest is the one to open.
       this.confirmationPage = view.payScoreConfirmation || null
       const confirmation = !!this.confirmationPage
+      // The order number comes with Settled (the server stores both at once); an empty purchase settles
+      // without one.
+      const settled = view.status === 'Settled'
       this.setData({
         loading: false,
         pollTrouble: '',
@@ -190,8 +183,10 @@ Component({
         hint: confirmation ? MSG_CONFIRM_HINT : HINTS[view.status] || '',
         storeName: view.storeName || '',
         deviceCode: view.deviceCode || '',
-        paymentLabel: PAYMENT_LABELS[view.paymentMethod] || '',
-        ended: doors.isStopStatus(view.status) && !failed,
+        paymentLabel: format.paymentLabel(view.paymentMethod),
+        ended: doors.isEndedStatus(view.status),
+        orderNo: settled && view.orderNo ? view.orderNo : '',
+        noPurchase: settled && !view.orderNo,
         failed: failed,
         failureMessage: failed ? view.failureMessage || (view.status === 'Expired' ? MSG_EXPIRED : MSG_FAILED) : '',
         payScoreRefused: failed && PAYSCORE_FAILURES.includes(view.failureCode) && !!view.deviceCode,
@@ -213,14 +208,14 @@ Component({
         this.setData({ confirmNotice: MSG_UPDATE_WECHAT })
         return Promise.resolve()
       }
-      const attempt = ++this.confirmAttempt
+      const attempt = this.returns.next()
       this.confirming = true
-      this.awaitingAttempt = attempt
+      this.returns.leave(attempt)
       this.setData({ confirming: true, confirmNotice: '' })
       return payscore.openWechatPayPage(this.confirmationPage).then((r) => {
         // Backing out is the customer's choice: no toast. The server is asked all the same: a
         // failure report does not prove the customer did not confirm.
-        if (!r.ok && !r.cancelled && attempt === this.confirmAttempt) {
+        if (!r.ok && !r.cancelled && this.returns.isLatest(attempt)) {
           wx.showToast({ title: MSG_CONFIRM_PAGE_FAILED, icon: 'none', duration: 2500 })
         }
         return this.afterConfirmation(attempt)
@@ -231,9 +226,11 @@ Component({
     // is in force. Its answer is shown at once; the polls follow the door from there. A failed call
     // has been a toast: 去确认 stays, and the server asks WeChat itself before the session times out.
     afterConfirmation(attempt) {
-      if (this.awaitingAttempt !== attempt) return this.returning || Promise.resolve()
-      this.awaitingAttempt = 0
-      this.returning = doors
+      return this.returns.back(attempt, () => this.askConfirmed(attempt))
+    },
+
+    askConfirmed(attempt) {
+      return doors
         .payScoreConfirmed(this.data.sessionNo)
         .then(
           (view) => {
@@ -254,11 +251,10 @@ Component({
           () => {},
         )
         .then(() => this.endConfirming(attempt))
-      return this.returning
     },
 
     endConfirming(attempt) {
-      if (attempt !== this.confirmAttempt || !this.confirming) return
+      if (!this.returns.isLatest(attempt) || !this.confirming) return
       this.confirming = false
       this.setData({ confirming: false })
     },
@@ -277,6 +273,11 @@ Component({
 
     onHome() {
       nav.goHome()
+    },
+
+    // 查看订单: navigateTo, so 返回 comes back to this (finished) session.
+    onViewOrder() {
+      if (this.data.orderNo) wx.navigateTo({ url: nav.orderPage(this.data.orderNo) })
     },
 
     // 重新扫码: straight to the camera; the new code replaces this page (the session is over).

@@ -36,7 +36,12 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
 
                 break;
             case "door.closed":
-                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct);
+                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct))
+                {
+                    // No order within the vendor's bound: ask it (§2.12 item 2).
+                    await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.ClosedCheckAfter);
+                }
+
                 break;
             case "door.open_failed":
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"小麦：开门失败 {data.Reason}", (data.FailedAt ?? push.OccurredAt)?.UtcDateTime, ct,
@@ -70,16 +75,16 @@ public static class ResendDoorOpenHandler
 }
 
 /// <summary>
-/// Asks the vendor about a session whose door events are overdue (§2.12) and applies its answer
-/// exactly like the push would have.
+/// Asks the vendor about a session whose door events or order are overdue (§2.12) and applies its
+/// answer exactly like the push would have: a lost order push is found here.
 /// </summary>
 public static class CheckDoorSessionHandler
 {
     public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
-        PayScoreServiceOrders payScore, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
+        PayScoreServiceOrders payScore, Orders.OrderPushes orders, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
-        if (!DoorSessionRules.IsActive(session.Status))
+        if (DoorSessionRules.IsTerminal(session.Status))
             return;
         var o = options.Value;
         if (session.Status == DoorSessionStatus.Created && session.PayScoreRequest is not null)
@@ -121,9 +126,22 @@ public static class CheckDoorSessionHandler
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"核对小麦：开门失败 {vendor.OpenFailure?.Reason}", vendor.OpenFailure?.FailedAt?.UtcDateTime, ct,
                     vendor.OpenFailure?.Reason ?? "OTHER", DoorEvents.OpenFailedMessage(vendor.OpenFailure?.Reason));
                 break;
+            case "COMPLETED" when vendor.Order is not null:
+                // The order push was lost or is late: the query's order is ingested exactly like the push.
+                if (await orders.IngestAsync(vendor.Order, vendor.EndedAt, ct) is { } ignored)
+                    throw new InvalidOperationException($"小麦会话 {session.SessionNo} 的订单无法处理：{ignored}");
+                break;
+            case "EXCEPTION":
+                // The vendor could not settle it: the exception order queue (issue #7) takes it from here.
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "核对小麦：异常订单", (vendor.ClosedAt ?? vendor.EndedAt)?.UtcDateTime, ct);
+                break;
             default:
-                // CLOSED (still recognising), COMPLETED or EXCEPTION: the door is shut; the order flow takes over.
-                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, $"核对小麦：{vendor.Status}", (vendor.ClosedAt ?? vendor.EndedAt)?.UtcDateTime, ct);
+                // CLOSED: the door is shut and the cameras are still recognising; ask again, but not forever.
+                var closedAt = (vendor.ClosedAt?.UtcDateTime ?? session.ClosedAt) ?? clock.GetUtcNow().UtcDateTime;
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, $"核对小麦：{vendor.Status}", closedAt, ct);
+                if (clock.GetUtcNow().UtcDateTime - closedAt >= o.RecognitionGiveUpAfter)
+                    throw new InvalidOperationException($"小麦在关门 {o.RecognitionGiveUpAfter.TotalSeconds:0} 秒后仍未给出会话 {session.SessionNo} 的识别结果");
+                await Again(o.ClosedCheckAfter);
                 break;
         }
 

@@ -26,6 +26,12 @@ public sealed class DoorSessionOptions
     /// <summary>A session still "opened" this long after opening is checked with the vendor (§2.12 item 2).</summary>
     public TimeSpan OpenedCheckAfter { get; set; } = TimeSpan.FromSeconds(660);
 
+    /// <summary>A closed session with no order (or exception) this long after the close is checked with the vendor (§2.12 item 2), and again as often while it recognises.</summary>
+    public TimeSpan ClosedCheckAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Still recognising this long after the close (past the vendor's 900 s bound): the check goes to staff.</summary>
+    public TimeSpan RecognitionGiveUpAfter { get; set; } = TimeSpan.FromSeconds(960);
+
     /// <summary>The vendor's "no such session" proves an open was never accepted only this long after our last attempt.</summary>
     public TimeSpan NotFoundProvesAfter { get; set; } = TimeSpan.FromSeconds(300);
 

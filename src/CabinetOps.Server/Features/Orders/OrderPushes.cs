@@ -22,9 +22,15 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["order.completed"];
 
-    public async Task<string?> ProcessAsync(XiaomaiPush push, CancellationToken ct)
+    public Task<string?> ProcessAsync(XiaomaiPush push, CancellationToken ct) =>
+        IngestAsync(push.Data!.Value.Deserialize<XiaomaiOrderData>(XiaomaiJson.Options), push.OccurredAt, ct);
+
+    /// <summary>
+    /// One settled session's order, from the push or from the session query (§2.12): both go
+    /// through here, so whichever comes second finds the order and changes nothing.
+    /// </summary>
+    public async Task<string?> IngestAsync(XiaomaiOrderData? data, DateTimeOffset? occurredAt, CancellationToken ct)
     {
-        var data = push.Data!.Value.Deserialize<XiaomaiOrderData>(XiaomaiJson.Options);
         if (data?.WheatOrderNo is not { Length: > 0 } wheatOrderNo)
             return "推送缺少 wheat_order_no";
         // A repeated push, or the same order already fetched by a query: nothing more to do.
@@ -37,7 +43,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             return $"开门会话 {session.SessionNo} 已结算，忽略第二个结算推送";
         var lines = (data.Items ?? []).Select(i => new VendorLine(i.LineNo, i.SkuCode ?? "", i.Barcode, i.Name ?? "", i.Quantity, i.UnitPriceFen, i.AmountFen, i.Confidence))
             .ToList();
-        var closedAt = (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime;
+        var closedAt = (data.ClosedAt ?? occurredAt)?.UtcDateTime;
 
         if (session is not null)
         {

@@ -103,6 +103,8 @@ public sealed class XiaomaiSession
     public DateTimeOffset? EndedAt { get; set; }
     public int LastSessionSeq { get; set; }
     public XiaomaiOpenFailure? OpenFailure { get; set; }
+    /// <summary>The Order when <c>COMPLETED</c> (equal to the <c>order.completed</c> push's data without <c>session_seq</c>).</summary>
+    public XiaomaiOrderData? Order { get; set; }
 }
 
 public sealed class XiaomaiOpenFailure
