@@ -121,6 +121,7 @@ public static class CabinetOpsApp
         services.AddScoped<OrderRefunds>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<OrderRefunds>());
         services.AddScoped<CustomerOrderHandlers>();
+        services.AddScoped<OrderAdmin>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();
         services.AddScoped<ProductHandlers>();
@@ -224,6 +225,7 @@ public static class CabinetOpsApp
         app.MapDevicesApi();
         app.MapDoorSessionsApi();
         app.MapCustomerOrdersApi();
+        app.MapOrderAdminApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         app.MapWechatPayWebhook();

@@ -56,10 +56,23 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             NpgsqlConnection.ClearAllPools();
             var admin = Environment.GetEnvironmentVariable("CABINETOPS_TEST_POSTGRES")!;
-            await using var conn = new NpgsqlConnection(admin);
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", conn);
-            await cmd.ExecuteNonQueryAsync();
+            // A drop can collide with another class creating or dropping its database at the same
+            // moment (seen once as a class cleanup failure); it is tried again before giving up.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var conn = new NpgsqlConnection(admin);
+                    await conn.OpenAsync();
+                    await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", conn);
+                    await cmd.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException) when (attempt < 3)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                }
+            }
         }
 
         try

@@ -20,6 +20,7 @@ public static class Permissions
     public const string ProductsView = "products.view";
     public const string ProductsSync = "products.sync";
     public const string ProductsPrice = "products.price";
+    public const string OrdersView = "orders.view";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -40,6 +41,7 @@ public static class Permissions
         [ProductsView] = "查看商品",
         [ProductsSync] = "同步 ERP 商品",
         [ProductsPrice] = "设置门店价格",
+        [OrdersView] = "查看订单",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -63,14 +65,14 @@ public static class Roles
              Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin,
              Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust,
              Staff.Permissions.DevicesView, Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.ProductsSync,
-             Staff.Permissions.ProductsPrice]),
+             Staff.Permissions.ProductsPrice, Staff.Permissions.OrdersView]),
         // A franchise manager runs their own stores (within their scope) but does not create or close them.
         new(Franchisee, "加盟商", false,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.DevicesView,
-             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView]),
+             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.OrdersView]),
         new(Finance, "财务", true,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView, Staff.Permissions.DevicesView,
-             Staff.Permissions.ProductsView]),
+             Staff.Permissions.ProductsView, Staff.Permissions.OrdersView]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

@@ -1366,6 +1366,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "orders.view"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1436,6 +1441,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "orders.view"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1466,6 +1476,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "orders.view"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -1488,6 +1503,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         {
                             RoleCode = "finance",
                             Permission = "products.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "orders.view"
                         });
                 });
 

@@ -1335,6 +1335,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "orders.view"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1405,6 +1410,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "orders.view"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1435,6 +1445,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "orders.view"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -1457,6 +1472,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         {
                             RoleCode = "finance",
                             Permission = "products.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "orders.view"
                         });
                 });
 
