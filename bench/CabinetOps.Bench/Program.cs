@@ -13,6 +13,11 @@ using System.Text.Json;
 // "N concurrent customers". Mode "burst" instead makes all N precheck + open at the same instant,
 // round after round (a stress figure: latency there is queueing by construction).
 // Usage: CabinetOps.Bench <baseUrl> [customers=200] [cycles=5] [steady|burst] [shopMs=15000] [thinkMs=15000]
+//        CabinetOps.Bench orders <baseUrl> <connectionString> [cabinets=100] [rounds=3] [Tickets|PayScore]   (OrderChargeBench)
+if (args.Length > 0 && args[0] == "orders")
+    return await CabinetOps.Bench.OrderChargeBench.RunAsync(args[1].TrimEnd('/'), args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100,
+        args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3, args.Length > 5 ? args[5] : "Tickets");
+
 var baseUrl = args.Length > 0 ? args[0].TrimEnd('/') : "http://127.0.0.1:5090";
 var customers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 var cycles = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;

@@ -122,6 +122,7 @@ public static class CabinetOpsApp
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<OrderRefunds>());
         services.AddScoped<CustomerOrderHandlers>();
         services.AddScoped<OrderAdmin>();
+        services.AddSingleton<OrderExports>();
         services.AddOptions<ProductSyncOptions>().BindConfiguration(ProductSyncOptions.Section);
         services.AddScoped<ProductSync>();
         services.AddScoped<ProductHandlers>();

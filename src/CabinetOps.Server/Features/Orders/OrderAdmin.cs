@@ -73,6 +73,19 @@ public sealed class OrderAdmin(CabinetOpsDbContext db, PersonalDataProtector pro
         return new OrderListPage(rows.Take(filter.PageSize).Select(r => r.ToRow()).ToList(), filter.Page, filter.PageSize, rows.Count > filter.PageSize);
     }
 
+    /// <summary>How many orders the filter finds (the export's total; the list never counts).</summary>
+    public async Task<int> CountAsync(StaffActor actor, OrderListFilter filter, CancellationToken ct) => await (await FilteredAsync(actor, filter, ct)).CountAsync(ct);
+
+    /// <summary>The next rows after <paramref name="after"/> in list order (keyset on order time and id), for the export.</summary>
+    public async Task<List<OrderRow>> BatchAsync(StaffActor actor, OrderListFilter filter, (DateTime Time, long Id)? after, int size, CancellationToken ct)
+    {
+        var q = await FilteredAsync(actor, filter, ct);
+        if (after is { } a)
+            q = q.Where(o => o.OrderTime < a.Time || (o.OrderTime == a.Time && o.Id < a.Id));
+        var rows = await Project(q.OrderByDescending(o => o.OrderTime).ThenByDescending(o => o.Id).Take(size)).ToListAsync(ct);
+        return rows.Select(r => r.ToRow()).ToList();
+    }
+
     public async Task<Result<OrderDetail>> GetAsync(StaffActor actor, long id, CancellationToken ct)
     {
         var row = await Project(Visible(actor).Where(o => o.Id == id)).FirstOrDefaultAsync(ct);
@@ -171,6 +184,24 @@ public static class OrderAdminApi
         g.MapGet("/", async Task<Results<Ok<OrderListPage>, ProblemHttpResult>> ([AsParameters] OrderListQuery query, HttpContext http, OrderAdmin h, CancellationToken ct) =>
                 (await h.ListAsync(StaffApi.Actor(http), query.ToFilter(), ct)).ToHttp())
             .WithSummary("订单列表（最新在前；按门店、设备、时间、订单号、小麦订单号、手机号、支付方式、支付状态、订单类型、审核筛选；hasMore 表示有下一页）");
+        g.MapPost("/exports", async Task<Results<Accepted<OrderExportView>, ProblemHttpResult>> ([AsParameters] OrderListQuery query, HttpContext http, OrderExports exports,
+                CancellationToken ct) =>
+            {
+                var started = await exports.StartAsync(StaffApi.Actor(http), query.ToFilter(), ct);
+                return started.IsSuccess ? TypedResults.Accepted($"/api/admin/orders/exports/{started.Value!.Id}", started.Value) : started.Problem!.ToHttp();
+            })
+            .WithSummary("导出筛选后的订单（Excel，后台生成；轮询进度后下载）");
+        g.MapGet("/exports/{id:guid}", async Task<Results<Ok<OrderExportView>, ProblemHttpResult>> (Guid id, HttpContext http, OrderExports exports, CancellationToken ct) =>
+                (await exports.GetAsync(StaffApi.Actor(http), id, ct)).ToHttp())
+            .WithSummary("导出进度（本人发起的导出）");
+        g.MapGet("/exports/{id:guid}/file", async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, OrderExports exports, CancellationToken ct) =>
+            {
+                var file = await exports.FileAsync(StaffApi.Actor(http), id, ct);
+                return file.IsSuccess
+                    ? TypedResults.PhysicalFile(file.Value.Path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name)
+                    : file.Problem!.ToHttp();
+            })
+            .WithSummary("下载已完成的订单导出文件");
         g.MapGet("/{id:long}", async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> (long id, HttpContext http, OrderAdmin h, CancellationToken ct) =>
                 (await h.GetAsync(StaffApi.Actor(http), id, ct)).ToHttp())
             .WithSummary("订单详情：商品（我方价格与小麦价格）、支付记录、退款、开门会话时间线");

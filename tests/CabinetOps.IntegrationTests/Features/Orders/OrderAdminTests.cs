@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CabinetOps.IntegrationTests.Infrastructure;
+using MiniExcelLibs;
 
 namespace CabinetOps.IntegrationTests.Features.Orders;
 
@@ -77,6 +78,37 @@ public abstract class OrderAdminTests(AppFixture app) : OrderTestBase(app)
             (row.GetProperty("orderNo").GetString(), row.GetProperty("statusLabel").GetString(), row.GetProperty("hold").GetString(), row.GetProperty("holdLabel").GetString()));
         Assert.Equal([order.OrderNo], OrderNos(await GetAsync(ops, $"/api/admin/orders?deviceCode={device}&held=true&paymentStatus=Unpaid")));
         Assert.Empty((await GetAsync(ops, $"/api/admin/orders/{order.Id}")).GetProperty("payments").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task TheFilteredListIsExportedToExcelInTheBackgroundForWhoeverAskedForIt()
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var shelf = await ShelfAsync(device);
+        var (client, _) = await CustomerAsync(100_000);
+        var sessions = new[] { await ShopAsync(client, device, (shelf[0], 1)), await ShopAsync(client, device, (shelf[1], 2), (shelf[2], 1)) };
+        var orders = new[] { (await OrderOfAsync(sessions[0]))!, (await OrderOfAsync(sessions[1]))! };
+        using var ops = await Host.SignedInClientAsync("ops");
+
+        var started = await ops.PostAsync($"/api/admin/orders/exports?deviceCode={device}", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var done = await Eventually.WaitAsync(() => GetAsync(ops, $"/api/admin/orders/exports/{id}"), e => e.GetProperty("status").GetString() is "Succeeded" or "Failed", "export written");
+        Assert.Equal(("Succeeded", 2, 2), (done.GetProperty("status").GetString(), done.GetProperty("rowsWritten").GetInt32(), done.GetProperty("totalRows").GetInt32()));
+
+        var file = await ops.GetAsync(done.GetProperty("downloadUrl").GetString());
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Content.Headers.ContentType?.MediaType);
+        var rows = (await file.Content.ReadAsStreamAsync()).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        // Newest first, as the list shows them.
+        Assert.Equal([orders[1].OrderNo, orders[0].OrderNo], rows.Select(r => r["订单号"]?.ToString()));
+        Assert.Equal(orders[1].TotalAmount.Fen / 100m, Convert.ToDecimal(rows[0]["订单金额（元）"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("已支付", rows[0]["状态"]);
+
+        // Someone else's export is not theirs to read or download.
+        using var admin = await Host.SignedInClientAsync("admin");
+        await GetAsync(admin, $"/api/admin/orders/exports/{id}", HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/admin/orders/exports/{id}/file")).StatusCode);
     }
 }
 

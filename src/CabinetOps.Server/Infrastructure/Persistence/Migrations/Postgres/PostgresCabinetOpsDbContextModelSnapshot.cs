@@ -643,6 +643,70 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Filter")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("filter");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<int?>("RequestedById")
+                        .HasColumnType("integer")
+                        .HasColumnName("requested_by_id");
+
+                    b.Property<int>("RowsWritten")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_written");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StoreScope")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("store_scope");
+
+                    b.Property<int?>("TotalRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_rows");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_exports");
+
+                    b.HasIndex("RequestedById", "CreatedAt")
+                        .HasDatabaseName("ix_order_exports_requested_by_id_created_at");
+
+                    b.ToTable("order_exports", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
                 {
                     b.Property<long>("Id")

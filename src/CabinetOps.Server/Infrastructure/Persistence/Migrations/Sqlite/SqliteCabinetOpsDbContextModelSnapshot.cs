@@ -624,6 +624,70 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Filter")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filter");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<int?>("RequestedById")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_by_id");
+
+                    b.Property<int>("RowsWritten")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_written");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StoreScope")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("store_scope");
+
+                    b.Property<int?>("TotalRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_rows");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_exports");
+
+                    b.HasIndex("RequestedById", "CreatedAt")
+                        .HasDatabaseName("ix_order_exports_requested_by_id_created_at");
+
+                    b.ToTable("order_exports", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
                 {
                     b.Property<long>("Id")
