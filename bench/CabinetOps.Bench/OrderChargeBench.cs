@@ -37,17 +37,13 @@ public static class OrderChargeBench
         await Parallel.ForAsync(0, cabinets, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var code = $"ORD-{run}-{i:0000}";
-            (await ops.PostAsync($"/sandbox/xiaomai/devices?code={code}", null, ct)).EnsureSuccessStatusCode();
-            (await ops.PostAsJsonAsync("/api/admin/devices", new { deviceCode = code, storeId = stores[i % stores.Length] }, ct)).EnsureSuccessStatusCode();
+            await BenchSetup.ProvisionCabinetAsync(ops, code, stores[i % stores.Length], ct);
             devices[i] = code;
             // The cheapest product on the shelf: a ticket customer's balance lasts, a Pay Score order stays under the risk cap.
             skus[i] = (await ops.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{code}/shelf", ct)).GetProperty("shelf").EnumerateArray()
                 .OrderBy(p => p.GetProperty("unit_price_fen").GetInt64()).First().GetProperty("sku_code").GetString()!;
             var openId = $"ord-{run}-{i:0000}-openid-padding-xxxx";
-            var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(baseUrl) };
-            var minted = await (await client.PostAsJsonAsync("/sandbox/wechat/login-codes", new { openid = openId }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
-            var login = await (await client.PostAsJsonAsync("/api/mp/auth/login", new { code = minted.GetProperty("code").GetString() }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
+            var client = await BenchSetup.CustomerAsync(handler, baseUrl, openId, ct);
             if (method == "PayScore")
             {
                 var page = await (await client.PostAsync("/api/mp/payscore/authorization", null, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);

@@ -38,14 +38,9 @@ var clients = new HttpClient[customers];
 await Parallel.ForAsync(0, customers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
 {
     var code = $"BENCH-{run}-{i:0000}";
-    (await ops.PostAsync($"/sandbox/xiaomai/devices?code={code}", null, ct)).EnsureSuccessStatusCode();
-    (await ops.PostAsJsonAsync("/api/admin/devices", new { deviceCode = code, storeId = stores[i % stores.Length] }, ct)).EnsureSuccessStatusCode();
+    await CabinetOps.Bench.BenchSetup.ProvisionCabinetAsync(ops, code, stores[i % stores.Length], ct);
     devices[i] = code;
-    var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(baseUrl) };
-    var minted = await (await client.PostAsJsonAsync("/sandbox/wechat/login-codes", new { openid = $"bench-{run}-{i:0000}-openid-padding-xx" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
-    var login = await (await client.PostAsJsonAsync("/api/mp/auth/login", new { code = minted.GetProperty("code").GetString() }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
-    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
-    clients[i] = client;
+    clients[i] = await CabinetOps.Bench.BenchSetup.CustomerAsync(handler, baseUrl, $"bench-{run}-{i:0000}-openid-padding-xx", ct);
 });
 // Customer ids for the ticket grant: the admin list is newest first, 100 a page.
 var ids = new List<int>();

@@ -3,6 +3,7 @@
 // Chinese title) is already a toast when these reject. Amounts are yuan, tickets whole numbers.
 const api = require('./api')
 const auth = require('./auth')
+const wxResult = require('../utils/wx-result')
 
 const enc = encodeURIComponent
 
@@ -39,31 +40,19 @@ function check(orderNo) {
   })
 }
 
-// wx.requestPayment with the five values the server signed, as a promise that never rejects (like
-// payscore.openWechatPayPage). Its result is no proof of payment either way, only a hint for the page:
-//   { ok: true }                    WeChat says the customer paid
-//   { ok: false, cancelled: true }  the customer closed the payment sheet
-//   { ok: false, errMsg }           anything else
+// wx.requestPayment with the five values the server signed (utils/wx-result.js: never rejects; no
+// proof of payment either way, only a hint for the page).
 function requestPayment(params) {
-  return new Promise(function (resolve) {
-    try {
-      wx.requestPayment({
-        timeStamp: params.timeStamp,
-        nonceStr: params.nonceStr,
-        package: params.package,
-        signType: params.signType,
-        paySign: params.paySign,
-        success: function () {
-          resolve({ ok: true })
-        },
-        fail: function (err) {
-          const errMsg = (err && err.errMsg) || ''
-          resolve({ ok: false, cancelled: /cancel/i.test(errMsg), errMsg: errMsg })
-        },
-      })
-    } catch (e) {
-      resolve({ ok: false, cancelled: false, errMsg: (e && e.message) || 'requestPayment threw' })
-    }
+  return wxResult.settle('requestPayment', function (callbacks) {
+    wx.requestPayment({
+      timeStamp: params.timeStamp,
+      nonceStr: params.nonceStr,
+      package: params.package,
+      signType: params.signType,
+      paySign: params.paySign,
+      success: callbacks.success,
+      fail: callbacks.fail,
+    })
   })
 }
 

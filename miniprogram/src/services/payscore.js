@@ -6,6 +6,7 @@
 // services/api.js, so a refusal is already a toast.
 const api = require('./api')
 const auth = require('./auth')
+const wxResult = require('../utils/wx-result')
 
 // → {businessType: 'wxpayScoreEnable', extraData: {apply_permissions_token}}; 503 problem
 // payscore-unavailable when WeChat cannot be reached.
@@ -28,30 +29,14 @@ function canOpenWechatPayPage() {
 }
 
 // page = {businessType, extraData} as the server hands it out: wxpayScoreEnable (authorisation) or
-// wxpayScoreUse (需确认 order confirmation). wx.openBusinessView as a promise that never rejects,
-// like utils/scan.js:
+// wxpayScoreUse (需确认 order confirmation) or wxpayScoreDetail (paying an order on its Pay Score
+// page). wx.openBusinessView as a promise that never rejects (utils/wx-result.js):
 //   { ok: true }                    WeChat's page was shown and closed (agreed or not: ask the server)
 //   { ok: false, cancelled: true }  the customer backed out: their choice, not an error
 //   { ok: false, errMsg }           anything else
 function openWechatPayPage(page) {
-  return new Promise(function (resolve) {
-    try {
-      wx.openBusinessView({
-        businessType: page.businessType,
-        extraData: page.extraData,
-        success: function () {
-          resolve({ ok: true })
-        },
-        fail: function (err) {
-          const errMsg = (err && err.errMsg) || ''
-          resolve({ ok: false, cancelled: /cancel/i.test(errMsg), errMsg: errMsg })
-        },
-      })
-    } catch (e) {
-      // A client that has the function but throws (seen with stubbed or half-supported APIs)
-      // must not break the page: report it like any other failure.
-      resolve({ ok: false, cancelled: false, errMsg: (e && e.message) || 'openBusinessView threw' })
-    }
+  return wxResult.settle('openBusinessView', function (callbacks) {
+    wx.openBusinessView({ businessType: page.businessType, extraData: page.extraData, success: callbacks.success, fail: callbacks.fail })
   })
 }
 
