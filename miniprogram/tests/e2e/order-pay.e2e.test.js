@@ -1,19 +1,23 @@
 // E2E: 去支付 of a ticket order the balance could not cover, with the REAL page code over real HTTP.
-// 顾客一 opens SZ001-D01 with tickets, the sandbox takes more than the tickets cover and closes the
-// door: the session settles with an order that tickets paid in part (礼票余额不足…) and WeChat owes
-// the rest. The device page then refuses the next open (unpaid-order) and its 去支付 leads to the
-// order page; 去支付 there gets the signed wx.requestPayment values, the fake payment sheet pays the
-// prepay id in WeChat's sandbox (POST /sandbox/wechatpay/prepay/{prepay_id}/pay), payment-check
-// finds the money → 已支付, and back on the device page the unpaid order no longer blocks.
+// A new customer per run (so it runs repeatedly on a persistent server, and 顾客一 is left alone)
+// logs in, and staff give it exactly the store minimum of tickets, 500 (¥1.00), the way they do in
+// 用户管理: the demo operator signs in to the admin API and posts the grant. It opens GZ001-D01
+// (no other E2E file uses that store) with tickets, the sandbox takes the dearest product on the
+// shelf (more than ¥1.00) and closes the door: the session settles with an order that tickets paid
+// in part (礼票余额不足…) and WeChat owes the rest. The device page then refuses the next open
+// (unpaid-order) and its 去支付 leads to the order page; 去支付 there gets the signed
+// wx.requestPayment values, the fake payment sheet pays the prepay id in WeChat's sandbox
+// (POST /sandbox/wechatpay/prepay/{prepay_id}/pay), payment-check finds the money → 已支付, and back
+// on the device page the unpaid order no longer blocks. With E2E_BASE_URL set (e.g. the embedded
+// default server, http://127.0.0.1:5080, with its demo data: operator ops / Demo@2026) it runs
+// against that server and its sandbox; without it, against the contract stub in
+// tests/support/stub-server.js.
 //
 // The second test pays a Pay Score order WeChat cannot deduct (the sandbox fault deductionsFail):
 // 支付中 with 去支付 → WeChat's Pay Score order page (it fails here) → 改用微信支付 → JSAPI as above.
-//
-// Against the contract stub (tests/support/stub-server.js) only: on a persistent server (E2E_BASE_URL)
-// the first would spend all of 顾客一's tickets, and the sandbox has no way to give a customer a few
-// tickets (only the admin's POST /api/admin/customers/{id}/tickets, behind a staff sign-in); the
-// second switches a sandbox-wide fault and relies on the server offering the Pay Score page (it
-// needs the APIv2 key) — worth running there once both are settled.
+// Against the stub only: on a shared server it switches a sandbox-wide fault (every Pay Score order
+// of every test running at the time stops being deducted) and relies on the server offering the
+// Pay Score page (it needs the APIv2 key) — worth running there once both are settled.
 const { loadPage, renderPage, text, queryOf } = require('../support/pages') // sets global.wx stubs
 const { createFakeWx } = require('../support/fake-wx')
 const { waitForData } = require('../support/wait')
@@ -22,12 +26,12 @@ const { openIdFor } = require('../support/stub-server')
 const { useE2eTarget } = require('../support/e2e-target')
 const shop = require('../support/e2e-shop')
 const payscore = require('../../src/services/payscore')
+const auth = require('../../src/services/auth')
 
-const DEVICE = 'SZ001-D01'
-const CUSTOMER_OPENID = openIdFor('demo-customer-1') // 顾客一: 5000 tickets (¥10) in the stub
+const DEVICE = 'GZ001-D01'
+const MIN_TICKETS = 500 // the store minimum of the demo data: ¥1.00 at 5 tickets a fen
 const MS = 10000
 const PAYSCORE_DEVICE = 'SZ002-D02'
-const SKIP_REASON = 'stub only: on a persistent server it would spend all of 顾客一’s tickets, and the sandbox cannot grant a few'
 const PAYSCORE_SKIP_REASON = 'stub only: it switches the sandbox-wide deductionsFail fault'
 const onStubOnly = process.env.E2E_BASE_URL ? test.skip : test
 const skipNote = (reason) => (process.env.E2E_BASE_URL ? ' [skipped: ' + reason + ']' : '')
@@ -77,21 +81,29 @@ const toastTitles = () => fake.state.toasts.map((t) => t.title)
 const yuan = (fen) => '¥' + (fen / 100).toFixed(2)
 
 describe('order payment E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : 'stub server') + ')', () => {
-  onStubOnly('tickets short → unpaid order blocks the next open → 去支付 → WeChat pays (sandbox) → payment-check → 已支付' + skipNote(SKIP_REASON), async () => {
-    await shop.logIn(fake, baseUrl, CUSTOMER_OPENID)
+  test('tickets short → unpaid order blocks the next open → 去支付 → WeChat pays (sandbox) → payment-check → 已支付', async () => {
+    // 0. A new customer logs in (its first login creates it, with no tickets), and staff grant it the
+    // store minimum.
+    const openid = openIdFor('e2e-short-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8))
+    await shop.logIn(fake, baseUrl, openid)
+    expect(await auth.me()).toMatchObject({ ticketBalance: 0 })
+    const granted = await shop.grantTickets(baseUrl, openid, MIN_TICKETS, 'E2E 测试发放')
+    expect(granted.customer).toMatchObject({ maskedOpenId: openid.slice(0, 4) + '****' + openid.slice(-4), ticketBalance: MIN_TICKETS })
 
     // 1. Open with tickets; the door is pulled open by itself.
     const device = render(deviceId)
     await device.instance.onLoad({ deviceCode: DEVICE })
     const balance = device.instance.data.ticketBalance
+    expect(balance).toBe(MIN_TICKETS)
     const sessionNo = await shop.openWithTickets(fake, device, MS)
     doorMayBeOpen = true
     const sessionPage = render(sessionId)
     await sessionPage.instance.onLoad({ sessionNo })
     await waitForData(sessionPage, (s) => s.status === 'Opened', MS)
 
-    // 2. More than the tickets cover is taken (whole fen at 5 tickets each), then the door closed.
+    // 2. More than the tickets cover (whole fen at 5 tickets each: ¥1.00) is taken, then the door closed.
     const product = shop.dearest((await shop.shelf(baseUrl, DEVICE)).shelf)
+    expect(product.unit_price_fen).toBeGreaterThan(balance / 5)
     const quantity = Math.floor(balance / 5 / product.unit_price_fen) + 1
     await shop.take(baseUrl, DEVICE, product.sku_code, quantity)
     const totalFen = product.unit_price_fen * quantity

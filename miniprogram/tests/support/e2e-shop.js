@@ -4,7 +4,8 @@
 //   - the customer's WeChat login code (/sandbox/wechat/login-codes);
 //   - the person at the open cabinet taking products and closing the door (/sandbox/xiaomai/…);
 //   - the customer paying in WeChat's payment sheet: a fake wx.requestPayment that pays the prepay id
-//     in its `package` (/sandbox/wechatpay/prepay/{prepay_id}/pay), as WeChat would.
+//     in its `package` (/sandbox/wechatpay/prepay/{prepay_id}/pay), as WeChat would;
+//   - staff giving a customer tickets in the admin (the demo operator ops signs in, /api/admin/…).
 // Every call fails the test with the sandbox's answer when it is not what the step needs.
 const bridge = require('./http-bridge')
 const { waitForData } = require('./wait')
@@ -66,4 +67,24 @@ async function openWithTickets(fake, device, ms) {
   return /sessionNo=([^&]+)/.exec(nav.url)[1]
 }
 
-module.exports = { logIn, closeDoor, shelf, take, cheapest, dearest, payingCustomer, openWithTickets, expectOk }
+// The demo operator of the embedded default server's demo data (DemoData.Accounts: ops, 运营).
+const OPERATOR = { userName: 'ops', password: 'Demo@2026' }
+const maskOpenId = (openid) => openid.slice(0, 4) + '****' + openid.slice(-4)
+
+// Staff grant `amount` tickets to the customer with this openid, as in 用户管理: the operator signs in
+// (session cookie), finds the customer among the newest (the list masks openids: first 4 + '****' +
+// last 4, so the customer must have logged in already and be among the newest 100 — a fresh one is
+// the newest, or nearly so when other tests create customers at the same time) and posts the grant.
+// → the customer's detail after it ({customer: {id, ticketBalance, …}, ledger, …}).
+async function grantTickets(baseUrl, openid, amount, reason) {
+  const admin = bridge.cookieClient(baseUrl)
+  expectOk(await admin.post('/api/admin/auth/login', OPERATOR), 'staff sign-in as ' + OPERATOR.userName)
+  const page = expectOk(await admin.get('/api/admin/customers?pageSize=100'), 'customer list')
+  const ids = page.items.map((c) => c.id)
+  expect(ids).toEqual(ids.slice().sort((a, b) => b - a)) // newest first
+  const mine = page.items.filter((c) => c.maskedOpenId === maskOpenId(openid))
+  if (mine.length !== 1) throw new Error(mine.length + ' of the newest customers match ' + maskOpenId(openid) + ': ' + JSON.stringify(page.items.slice(0, 5)))
+  return expectOk(await admin.post('/api/admin/customers/' + mine[0].id + '/tickets', { amount, reason }), 'grant ' + amount + ' tickets')
+}
+
+module.exports = { logIn, closeDoor, shelf, take, cheapest, dearest, payingCustomer, openWithTickets, grantTickets, expectOk }

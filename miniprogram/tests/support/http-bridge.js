@@ -95,4 +95,45 @@ function getJson(baseUrl, path) {
   })
 }
 
-module.exports = { request, postJson, getJson }
+// A client that keeps cookies, for the admin API (the staff sign-in answers with a session cookie in
+// Set-Cookie, sent back on every later call): get(path) / post(path, payload) resolve
+// {status, headers, body} like getJson/postJson. Only name=value is kept (no domain/path/expiry:
+// one server, one test); a cookie set to an empty value is dropped.
+function cookieClient(baseUrl) {
+  const jar = new Map()
+  const keep = (setCookie) => {
+    ;[].concat(setCookie || []).forEach((line) => {
+      const pair = line.split(';')[0]
+      const eq = pair.indexOf('=')
+      if (eq <= 0) return
+      const name = pair.slice(0, eq).trim()
+      const value = pair.slice(eq + 1).trim()
+      if (value) jar.set(name, value)
+      else jar.delete(name)
+    })
+  }
+  const call = (method, path, payload) =>
+    new Promise((resolve, reject) => {
+      const header = { Accept: 'application/json' }
+      if (method !== 'GET') header['Content-Type'] = 'application/json'
+      if (jar.size) header.Cookie = [...jar].map(([k, v]) => k + '=' + v).join('; ')
+      request({
+        url: baseUrl + path,
+        method,
+        data: payload,
+        header,
+        success: (res) => {
+          keep(res.header['set-cookie'])
+          resolve({ status: res.statusCode, headers: res.header, body: res.data })
+        },
+        fail: (err) => reject(new Error(err.errMsg + ' (' + baseUrl + path + ')')),
+      })
+    })
+  return {
+    get: (path) => call('GET', path),
+    post: (path, payload) => call('POST', path, payload === undefined ? {} : payload),
+    cookies: () => new Map(jar),
+  }
+}
+
+module.exports = { request, postJson, getJson, cookieClient }

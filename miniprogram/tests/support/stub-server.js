@@ -31,6 +31,13 @@
 // sandbox customer pays one in WeChat with POST /sandbox/wechatpay/transactions/{out_trade_no}/pay or
 // …/prepay/{prepay_id}/pay (WeChat's side at once, TRANSACTION.SUCCESS a moment later), and
 // payment-check asks WeChat's side at once, as the server does.
+//
+// 用户管理 (the admin API, only what tests need to give a customer tickets the way staff do): a
+// customer is created by its first login with no tickets (顾客一 is seeded with 5000);
+// POST /api/admin/auth/login {userName: 'ops', password: 'Demo@2026'} (the demo operator, the only
+// account) sets the staff cookie; with it, GET /api/admin/customers?page=&pageSize= lists customers
+// newest first (openids masked: first 4 + '****' + last 4) and POST /api/admin/customers/{id}/tickets
+// {amount, reason} grants (or, negative, deducts) tickets → the customer's detail.
 const http = require('node:http')
 const crypto = require('node:crypto')
 
@@ -89,16 +96,21 @@ function startStubServer() {
   const loginCodes = new Map() // code -> openid
   const phoneCodes = new Map() // code -> phone
   const tokens = new Map() // token -> {openid, expires}
-  const customers = new Map() // openid -> {phone, ticketBalance, payScore, payScoreAt}
+  const customers = new Map() // openid -> {id, openid, phone, ticketBalance, payScore, payScoreAt, ledger, …}
   const applyTokens = new Map() // apply_permissions_token -> openid that asked for it
   const wechatPayUsers = new Map() // openid -> 'AVAILABLE' | 'UNAVAILABLE' (WeChat's side)
 
   const newCode = () => crypto.randomBytes(12).toString('hex')
-  const customerOf = (openid) => {
-    if (!customers.has(openid)) customers.set(openid, { phone: null, ticketBalance: 0, payScore: 'Unknown', payScoreAt: null })
-    return customers.get(openid)
+  let customerSeq = 0
+  // A customer the server has not seen (its first login) starts with no tickets; ids grow, as the table's.
+  const newCustomer = (openid, fields) => {
+    const c = Object.assign({ id: ++customerSeq, openid, username: null, phone: null, ticketBalance: 0, payScore: 'Unknown', payScoreAt: null,
+      blocked: false, createTime: new Date().toISOString(), lastLoginAt: null, ledger: [] }, fields)
+    customers.set(openid, c)
+    return c
   }
-  customers.set(openIdFor('demo-customer-1'), { phone: '13800000001', ticketBalance: 5000, payScore: 'Unknown', payScoreAt: null })
+  const customerOf = (openid) => customers.get(openid) || newCustomer(openid)
+  const demoCustomer = newCustomer(openIdFor('demo-customer-1'), { username: '顾客一', phone: '13800000001' }) // 5000 tickets, below
   // WeChat Pay's notification of a change on its side reaches our server a moment later.
   const payScoreNotice = (openid, state) =>
     later(PUSH_DELAY_MS, () => Object.assign(customerOf(openid), { payScore: state, payScoreAt: new Date().toISOString() }))
@@ -140,6 +152,50 @@ function startStubServer() {
     if (status === 'Opened') x.openedAt = new Date().toISOString()
     if (status === 'Closed') x.closedAt = new Date().toISOString()
   }
+
+  // ---- 用户管理 (admin API, for tests to grant tickets the way staff do) ----
+  // The staff cookie of POST /api/admin/auth/login; only the demo operator (ops / Demo@2026) exists.
+  const STAFF_COOKIE = 'cabinetops.staff'
+  const STAFF = { id: 2, userName: 'ops', password: 'Demo@2026', roleCode: 'operator', roleName: '运营' }
+  const staffCookies = new Set()
+  const TICKET_KIND_LABELS = { Grant: '发放', Payment: '支付', Refund: '退款', Rollback: '回滚', Adjustment: '人工调整' }
+  const MAX_TICKET_MOVEMENT = 100000000
+  let ledgerSeq = 0
+
+  // One movement of a customer's tickets, kept in its ledger (TicketLedger.PostAsync).
+  function postTickets(c, kind, amount, reason, operatorName, relatedOrderNo) {
+    c.ticketBalance += amount
+    c.ledger.push({ id: ++ledgerSeq, kind, kindLabel: TICKET_KIND_LABELS[kind], amount, balanceAfter: c.ticketBalance, reason: reason.trim(),
+      operatorName, relatedOrderNo, createdAt: new Date().toISOString() })
+  }
+
+  const staffSignedIn = (req) =>
+    (req.headers.cookie || '').split(';').map((p) => p.trim()).some((p) => {
+      const eq = p.indexOf('=')
+      return eq > 0 && p.slice(0, eq) === STAFF_COOKIE && staffCookies.has(p.slice(eq + 1))
+    })
+  // Openids are never shown whole: the first and last 4 characters (CustomerAdminHandlers.MaskOpenId).
+  const maskOpenId = (openid) => (openid.length > 8 ? openid.slice(0, 4) + '****' + openid.slice(-4) : '****')
+  const customerRow = (c) => ({
+    id: c.id,
+    username: c.username,
+    maskedPhone: c.phone ? c.phone.slice(0, 3) + '****' + c.phone.slice(-4) : null,
+    maskedOpenId: maskOpenId(c.openid),
+    ticketBalance: c.ticketBalance,
+    isBlocked: c.blocked,
+    createTime: c.createTime,
+    lastLoginAt: c.lastLoginAt,
+  })
+  const customerDetail = (c) => ({
+    customer: customerRow(c),
+    ledger: c.ledger.slice().reverse().slice(0, 20), // newest first, the first page
+    ledgerTotal: c.ledger.length,
+    payScoreState: c.payScore,
+    payScoreStateLabel: PAYSCORE_LABELS[c.payScore],
+    payScoreStateAt: c.payScoreAt,
+  })
+  // 顾客一 can shop with tickets at once (DemoData: 5000 tickets, ¥10).
+  postTickets(demoCustomer, 'Grant', 5000, '演示数据：初始礼票', '系统', null)
 
   // ---- 订单 ----
   const orders = new Map() // orderNo -> order (amounts in fen)
@@ -247,7 +303,7 @@ function startStubServer() {
       const customer = customerOf(o.openid)
       const coveredFen = Math.min(o.totalFen, Math.floor(Math.max(0, customer.ticketBalance) / TICKETS_PER_FEN))
       o.ticketsUsed = coveredFen * TICKETS_PER_FEN
-      customer.ticketBalance -= o.ticketsUsed
+      if (o.ticketsUsed > 0) postTickets(customer, 'Payment', -o.ticketsUsed, '订单 ' + o.orderNo + ' 礼票支付', '系统', o.orderNo)
       const wechatFen = o.totalFen - coveredFen
       if (wechatFen === 0) markPaid(o, 0, new Date().toISOString())
       else o.failure = '礼票余额不足，剩余 ¥' + money(wechatFen) + ' 需微信支付'
@@ -514,6 +570,25 @@ function startStubServer() {
       }
       send(res, 200, orderDetail(o))
     }],
+    // 发放（正数）或扣减（负数）礼票, with a reason: the customer's detail with its balance after.
+    ['POST', /^\/api\/admin\/customers\/(\d+)\/tickets$/, (req, res, body, id) => {
+      if (!staffSignedIn(req)) return problem(res, 401, 'unauthenticated', '请先登录')
+      const amount = body && body.amount
+      const reason = body && typeof body.reason === 'string' ? body.reason : ''
+      if (amount === undefined || amount === null) return problem(res, 400, 'validation', '请求参数有误', { amount: ['请输入礼票数量'] })
+      if (!Number.isInteger(amount)) return problem(res, 400, 'validation', '请求参数有误', { amount: ['礼票数量须为整数'] })
+      const invalid = amount === 0 ? ['amount', '礼票数量不能为 0']
+        : Math.abs(amount) > MAX_TICKET_MOVEMENT ? ['amount', '单次调整不能超过 ' + MAX_TICKET_MOVEMENT + ' 张']
+        : !reason.trim() ? ['reason', '请填写原因']
+        : reason.trim().length > 200 ? ['reason', '原因不能超过 200 个字']
+        : null
+      if (invalid) return problem(res, 400, 'validation', '请求参数有误', { [invalid[0]]: [invalid[1]] })
+      const c = [...customers.values()].find((x) => x.id === Number(id))
+      if (!c) return problem(res, 404, 'not-found', '用户不存在')
+      if (c.ticketBalance + amount < 0) return problem(res, 409, 'tickets-insufficient', '礼票余额不足')
+      postTickets(c, amount > 0 ? 'Grant' : 'Adjustment', amount, reason, STAFF.userName, null)
+      send(res, 200, customerDetail(c))
+    }],
     ['POST', /^\/sandbox\/wechatpay\/transactions\/([^/]+)\/pay$/, (req, res, body, outTradeNo) => {
       payInWechat(res, transactions.get(outTradeNo))
     }],
@@ -543,7 +618,32 @@ function startStubServer() {
       const token = crypto.randomBytes(24).toString('base64url')
       const expires = Date.now() + 2 * 3600 * 1000
       tokens.set(token, { openid, expires })
-      send(res, 200, { token, expiresAt: new Date(expires).toISOString(), customer: view(customerOf(openid)) })
+      const customer = customerOf(openid) // created by its first login, with no tickets
+      customer.lastLoginAt = new Date().toISOString()
+      send(res, 200, { token, expiresAt: new Date(expires).toISOString(), customer: view(customer) })
+    },
+    // Staff sign-in: the session cookie (HttpOnly, SameSite=Strict) the admin API is called with.
+    'POST /api/admin/auth/login': (req, res, body) => {
+      const userName = body && typeof body.userName === 'string' ? body.userName : ''
+      const password = body && typeof body.password === 'string' ? body.password : ''
+      if (!userName || !password) {
+        return problem(res, 400, 'validation', '请求参数有误', Object.assign({}, userName ? {} : { UserName: ['请输入用户名'] }, password ? {} : { Password: ['请输入密码'] }))
+      }
+      if (userName.trim() !== STAFF.userName || password !== STAFF.password) return problem(res, 401, 'sign-in-failed', '用户名或密码错误')
+      const cookie = crypto.randomBytes(24).toString('base64url')
+      staffCookies.add(cookie)
+      res.setHeader('Set-Cookie', STAFF_COOKIE + '=' + cookie + '; path=/; samesite=strict; httponly')
+      send(res, 200, { id: STAFF.id, userName: STAFF.userName, roleCode: STAFF.roleCode, roleName: STAFF.roleName })
+    },
+    // 用户列表, newest first (page ≥ 1, pageSize clamped to 1–100 as the server does).
+    'GET /api/admin/customers': (req, res) => {
+      if (!staffSignedIn(req)) return problem(res, 401, 'unauthenticated', '请先登录')
+      const q = new URLSearchParams(req.url.split('?')[1] || '')
+      const int = (name, fallback) => (q.has(name) && Number.isInteger(Number(q.get(name))) ? Number(q.get(name)) : fallback)
+      const page = Math.max(1, int('page', 1))
+      const pageSize = Math.min(100, Math.max(1, int('pageSize', 20)))
+      const all = [...customers.values()].sort((a, b) => b.id - a.id)
+      send(res, 200, { items: all.slice((page - 1) * pageSize, page * pageSize).map(customerRow), total: all.length, page, pageSize })
     },
     'POST /api/mp/precheck': (req, res, body) => {
       const openid = bearer(req)

@@ -616,9 +616,6 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
-                    b.HasIndex("DeviceId")
-                        .HasDatabaseName("ix_orders_device_id");
-
                     b.HasIndex("DoorSessionId")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_door_session_id");
@@ -627,18 +624,31 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_no");
 
-                    b.HasIndex("OrderTime")
-                        .HasDatabaseName("ix_orders_order_time");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_orders_user_id");
-
                     b.HasIndex("WheatOrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_wheat_order_no");
 
-                    b.HasIndex("StoreId", "OrderTime")
-                        .HasDatabaseName("ix_orders_store_id_order_time");
+                    b.HasIndex("OrderTime", "Id")
+                        .HasDatabaseName("ix_orders_order_time_id");
+
+                    b.HasIndex("DeviceId", "OrderTime", "Id")
+                        .HasDatabaseName("ix_orders_device_id_order_time_id");
+
+                    b.HasIndex("OrderType", "OrderTime", "Id")
+                        .HasDatabaseName("ix_orders_order_type_order_time_id");
+
+                    b.HasIndex("PaymentStatus", "OrderTime", "Id")
+                        .HasDatabaseName("ix_orders_payment_status_order_time_id");
+
+                    b.HasIndex("StoreId", "OrderTime", "Id")
+                        .HasDatabaseName("ix_orders_store_id_order_time_id");
+
+                    b.HasIndex("UserId", "OrderTime", "Id")
+                        .HasDatabaseName("ix_orders_user_id_order_time_id");
+
+                    b.HasIndex(new[] { "OrderTime", "Id" }, "ix_orders_held_order_time_id")
+                        .HasDatabaseName("ix_orders_order_time_id1")
+                        .HasFilter("hold IS NOT NULL");
 
                     b.ToTable("orders", (string)null);
                 });
