@@ -81,7 +81,17 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
     /// <summary>WeChat refused a call about this attempt: the query (run as its own unit of work) says whether it was paid.</summary>
     private async Task<Result<RequestPaymentParams>> CheckedAsync(OrderPayment attempt, Func<long, Task> check, string? refusal, CancellationToken ct)
     {
-        await check(attempt.Id);
+        try
+        {
+            await check(attempt.Id);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The query did not get an answer either: nothing is known, so nothing new is issued.
+            logger.LogWarning(ex, "JSAPI attempt {OutTradeNo} could not be checked", attempt.OutTradeNo);
+            return Unavailable;
+        }
+
         await db.Entry(attempt).ReloadAsync(ct);
         return attempt.Status == PaymentRecordStatus.Succeeded
             ? Problem.Conflict("order-paid", "订单已支付")
