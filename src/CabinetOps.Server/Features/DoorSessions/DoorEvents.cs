@@ -84,7 +84,7 @@ public static class CheckDoorSessionHandler
         PayScoreServiceOrders payScore, Orders.OrderPushes orders, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
-        if (DoorSessionRules.IsTerminal(session.Status))
+        if (DoorSessionRules.IsTerminal(session.Status) || (message.IfNotUnderWay && session.Status is not (DoorSessionStatus.Created or DoorSessionStatus.Opening)))
             return;
         var o = options.Value;
         if (session.Status == DoorSessionStatus.Created && session.PayScoreRequest is not null)

@@ -85,8 +85,13 @@ public sealed record ResendDoorOpen(long SessionId) : IExternalWork
     public string Describe() => $"向小麦重发开门指令（会话 {SessionId}）";
 }
 
-/// <summary>Durable work: ask the vendor about a session whose door events are overdue (§2.12).</summary>
-public sealed record CheckDoorSession(long SessionId) : IExternalWork
+/// <summary>
+/// Durable work: ask the vendor about a session whose door events are overdue (§2.12).
+/// <c>IfNotUnderWay</c>: the safety net scheduled with the session itself — it acts only on a session
+/// still created or opening by then (the open never went out, or the request died half-way), and
+/// leaves the others to the checks their own progress scheduled.
+/// </summary>
+public sealed record CheckDoorSession(long SessionId, bool IfNotUnderWay = false) : IExternalWork
 {
     public string Describe() => $"向小麦核对开门会话 {SessionId}";
 }
@@ -95,8 +100,8 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 /// 扫码开门 for the mini-program: precheck (DESIGN §4 step 3, our database only) and the
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
-public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
-    DbRateLimiter limiter, IOptions<RateLimitOptions> limits, TimeProvider clock)
+public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, UnitOfWork work, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
+    DbRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct) =>
         await AnswerAsync(await FactsAsync(customerId, deviceCode, null, ct), ct);
@@ -206,9 +211,14 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         // The session and its first transition in one commit.
         session.Transitions.Add(new DoorSessionTransition { From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
         db.DoorSessions.Add(session);
+        // The safety net goes in with the session: whatever happens to this request after the commit
+        // (a crash, a database error, a lost answer), the session is checked and cannot stay open forever.
+        var o = sessionOptions.Value;
+        await work.ScheduleAsync(new CheckDoorSession(session.Id, IfNotUnderWay: true),
+            (serviceOrder ? o.PayScoreConfirmTimeout : TimeSpan.Zero) + TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await work.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {
