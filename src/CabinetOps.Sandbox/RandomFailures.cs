@@ -24,7 +24,39 @@ public sealed class RandomFailures
         set => _rate = Math.Clamp(value, 0, 1);
     }
 
+    private int _failNext;
+    private int _loseNext;
+
+    /// <summary>The next this many calls fail before acting (then the rate applies again).</summary>
+    public int FailNext
+    {
+        get => Volatile.Read(ref _failNext);
+        set => Volatile.Write(ref _failNext, Math.Max(0, value));
+    }
+
+    /// <summary>The next this many calls act and lose their answer: a test sets up exactly the case it needs.</summary>
+    public int LoseNext
+    {
+        get => Volatile.Read(ref _loseNext);
+        set => Volatile.Write(ref _loseNext, Math.Max(0, value));
+    }
+
     public InjectedFailure Next() =>
-        _rate <= 0 || Random.Shared.NextDouble() >= _rate ? InjectedFailure.None
+        Take(ref _failNext) ? InjectedFailure.BeforeAction
+        : Take(ref _loseNext) ? InjectedFailure.AfterAction
+        : _rate <= 0 || Random.Shared.NextDouble() >= _rate ? InjectedFailure.None
         : Random.Shared.Next(2) == 0 ? InjectedFailure.BeforeAction : InjectedFailure.AfterAction;
+
+    /// <summary>Takes one from a counter that is above zero; false when it is zero.</summary>
+    private static bool Take(ref int counter)
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref counter);
+            if (n <= 0)
+                return false;
+            if (Interlocked.CompareExchange(ref counter, n - 1, n) == n)
+                return true;
+        }
+    }
 }

@@ -77,9 +77,12 @@ public static class WechatPaySimulatorEndpoints
         control.MapPost("/orders/{outOrderNo}/pay", (string outOrderNo, WechatPaySimulator sim) =>
             sim.Order(outOrderNo) is not { } o ? Results.Problem(statusCode: 404, title: "没有该支付分订单")
             : sim.Collect(o) ? Results.Json(sim.OrderJson(o)) : Results.Problem(statusCode: 409, title: "该支付分订单没有待支付的金额"));
-        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, bool? dropNotifications, double? failureRate, WechatPaySimulator sim) =>
+        control.MapPost("/faults", (bool? busy, bool? nextCreateNotInForce, bool? deductionsFail, bool? dropNotifications, double? failureRate, int? failNext, int? loseNext,
+            WechatPaySimulator sim) =>
         {
             sim.Failures.Rate = failureRate ?? sim.Failures.Rate;
+            sim.Failures.FailNext = failNext ?? sim.Failures.FailNext;
+            sim.Failures.LoseNext = loseNext ?? sim.Failures.LoseNext;
             sim.Busy = busy ?? sim.Busy;
             sim.NextCreateNotInForce = nextCreateNotInForce ?? sim.NextCreateNotInForce;
             sim.DeductionsFail = deductionsFail ?? sim.DeductionsFail;
@@ -87,7 +90,7 @@ public static class WechatPaySimulatorEndpoints
             return Results.Json(new
             {
                 busy = sim.Busy, next_create_not_in_force = sim.NextCreateNotInForce, deductions_fail = sim.DeductionsFail, drop_notifications = sim.DropNotifications,
-                failure_rate = sim.Failures.Rate,
+                failure_rate = sim.Failures.Rate, fail_next = sim.Failures.FailNext, lose_next = sim.Failures.LoseNext,
             });
         });
         // The money WeChat collected, per order: tests compare it with our books to the fen.

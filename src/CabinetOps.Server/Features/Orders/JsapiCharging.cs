@@ -61,7 +61,7 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
         }
 
         if (current is not { Status: PaymentRecordStatus.Pending })
-            current = await NewAttemptAsync(order, due, now, ct);
+            current = await NewAttemptAsync(order, current, due, now, ct);
 
         var answer = await wechatPay.CreateJsapiOrderAsync(JsapiBody(order, current, openId), ct);
         if (!answer.Ok || answer.Data?.PrepayId is not { Length: > 0 } prepayId)
@@ -98,10 +98,16 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
             : Problem.Conflict("wechatpay-refused", $"微信支付下单失败：{refusal}");
     }
 
-    /// <summary>A new attempt, stored before WeChat hears of it; two taps at once meet the unique key and share one.</summary>
-    private async Task<OrderPayment> NewAttemptAsync(Order order, Money due, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// The attempt after <paramref name="previous"/> (the first when there is none), stored before
+    /// WeChat hears of it. Its number follows the attempt this tap saw, not a count made now: two
+    /// taps at once that both saw no open attempt ask for the same number, meet the unique key and
+    /// share one attempt, where a fresh count would give the second tap an attempt of its own.
+    /// </summary>
+    private async Task<OrderPayment> NewAttemptAsync(Order order, OrderPayment? previous, Money due, DateTime now, CancellationToken ct)
     {
-        var attempt = await db.OrderPayments.CountAsync(p => p.OrderId == order.Id && p.Channel == PaymentChannel.Jsapi, ct) + 1;
+        var attempt = previous is null ? 1
+            : await db.OrderPayments.CountAsync(p => p.OrderId == order.Id && p.Channel == PaymentChannel.Jsapi && p.Id <= previous.Id, ct) + 1;
         var key = OrderPayment.KeyFor(order.OrderNo, PaymentChannel.Jsapi, attempt);
         var payment = new OrderPayment
         {
@@ -149,14 +155,14 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
     /// <summary>The query behind the notification (§1.6): applies a payment WeChat took.</summary>
     public async Task CheckAsync(long paymentId, CancellationToken ct)
     {
-        var payment = await db.OrderPayments.SingleAsync(p => p.Id == paymentId, ct);
+        var payment = await db.OrderPayments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
         if (payment.Status == PaymentRecordStatus.Succeeded || payment.OutTradeNo is null)
             return;
         var answer = await wechatPay.QueryTransactionAsync(payment.OutTradeNo, ct);
         if (answer.Retryable)
             throw new InvalidOperationException($"查询微信支付订单 {payment.OutTradeNo} 失败：{answer.ErrorCode} {answer.Message}");
         if (answer is { Ok: true, Data.TradeState: "SUCCESS" })
-            await ApplyAsync(payment, answer.Data, ct);
+            await ApplyAsync(payment.Id, payment.OrderId, answer.Data, ct);
     }
 
     /// <summary><c>TRANSACTION.SUCCESS</c>: checked against our attempt (merchant, app, amount) before the order is marked paid.</summary>
@@ -165,16 +171,23 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
         var paid = resource.Deserialize<Transaction>(WechatPayClient.Json);
         if (paid?.OutTradeNo is not { Length: > 0 } outTradeNo)
             return "通知缺少 out_trade_no";
-        var payment = await db.OrderPayments.SingleOrDefaultAsync(p => p.OutTradeNo == outTradeNo, ct);
+        var payment = await db.OrderPayments.AsNoTracking().Where(p => p.OutTradeNo == outTradeNo).Select(p => new { p.Id, p.OrderId }).SingleOrDefaultAsync(ct);
         if (payment is null)
             return $"没有商户订单号为 {outTradeNo} 的支付记录";
         if (paid.TradeState != "SUCCESS")
             return $"支付状态为 {paid.TradeState}";
-        return await ApplyAsync(payment, paid, ct);
+        return await ApplyAsync(payment.Id, payment.OrderId, paid, ct);
     }
 
-    private async Task<string?> ApplyAsync(OrderPayment payment, Transaction paid, CancellationToken ct)
+    /// <summary>
+    /// Books a payment WeChat took, under the order's lock: the notification and the customer's
+    /// check of the same payment apply it once, and a payment is refunded as a double collection
+    /// only when another one really collected the order first.
+    /// </summary>
+    private async Task<string?> ApplyAsync(long paymentId, long orderId, Transaction paid, CancellationToken ct)
     {
+        await db.LockOrderAsync(orderId, ct);
+        var payment = await db.OrderPayments.SingleAsync(p => p.Id == paymentId, ct);
         var o = options.Value;
         if (paid.Mchid != o.MchId || paid.Appid != o.AppId || paid.Amount?.Total != payment.Amount.Fen)
         {
@@ -205,12 +218,17 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
         order.WxPaymentAmount = payment.Amount;
         order.PaymentFailure = null;
         order.UpdatedAt = now;
-        // A Pay Score order paid here: WeChat must stop deducting (sync), or forget an order it never completed (cancel).
+        // The session's Pay Score order must not collect as well. Completed (or maybe completed: a
+        // complete whose answer was lost may have reached WeChat) → sync, which asks WeChat and
+        // stops, books or cancels as it finds; its complete refused → cancel. A complete still to
+        // run finds the order paid and leaves it alone.
         var payScore = await db.OrderPayments.SingleOrDefaultAsync(p => p.OrderId == order.Id && p.Channel == PaymentChannel.PayScore, ct);
-        if (payScore?.Status == PaymentRecordStatus.Pending)
+        var holdsPayScoreOrder = order.DoorSessionId is { } sessionId
+            && await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct) is { MayHoldPayScoreOrder: true };
+        if (payScore?.Status == PaymentRecordStatus.Pending || payScore is null && holdsPayScoreOrder)
             await queue.EnqueueAsync(new SyncPayScoreOrder(order.Id), ct);
-        else if (payScore?.Status == PaymentRecordStatus.Failed && order.DoorSessionId is { } sessionId)
-            await queue.EnqueueAsync(new CancelPayScoreOrder(sessionId, "已通过微信支付收款"), ct);
+        else if (payScore?.Status == PaymentRecordStatus.Failed && holdsPayScoreOrder)
+            await queue.EnqueueAsync(new CancelPayScoreOrder(order.DoorSessionId!.Value, "已通过微信支付收款"), ct);
         await db.SaveChangesAsync(ct);
         return null;
     }

@@ -53,7 +53,7 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
 
     public async Task SendAsync(string outRefundNo, CancellationToken ct)
     {
-        var refund = await db.OrderRefunds.SingleAsync(r => r.OutRefundNo == outRefundNo, ct);
+        var refund = await LockedAsync(outRefundNo, ct) ?? throw new InvalidOperationException($"退款 {outRefundNo} 不存在");
         if (refund.Status != RefundStatus.Pending)
             return;
         var payment = await db.OrderPayments.AsNoTracking().SingleAsync(p => p.Id == refund.PaymentId, ct);
@@ -75,7 +75,7 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
 
     public async Task CheckAsync(string outRefundNo, int attempt, CancellationToken ct)
     {
-        var refund = await db.OrderRefunds.SingleAsync(r => r.OutRefundNo == outRefundNo, ct);
+        var refund = await LockedAsync(outRefundNo, ct) ?? throw new InvalidOperationException($"退款 {outRefundNo} 不存在");
         if (refund.Status != RefundStatus.Processing)
             return;
         var answer = await wechatPay.QueryRefundAsync(outRefundNo, ct);
@@ -89,7 +89,7 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
     public async Task<string?> ProcessAsync(string eventType, JsonElement resource, CancellationToken ct)
     {
         var notified = resource.Deserialize<Refund>(WechatPayClient.Json);
-        var refund = notified?.OutRefundNo is { } no ? await db.OrderRefunds.SingleOrDefaultAsync(r => r.OutRefundNo == no, ct) : null;
+        var refund = notified?.OutRefundNo is { } no ? await LockedAsync(no, ct) : null;
         if (refund is null)
             return $"未知的退款 {notified?.OutRefundNo}";
         if (refund.Status is RefundStatus.Succeeded or RefundStatus.Failed)
@@ -97,6 +97,16 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
         await ApplyAsync(refund, notified!.RefundStatus, notified.RefundId, int.MaxValue, ct);
         await db.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>A refund read under its order's lock, so its answer, its notification and its check apply one after the other.</summary>
+    private async Task<OrderRefund?> LockedAsync(string outRefundNo, CancellationToken ct)
+    {
+        var orderId = await db.OrderRefunds.AsNoTracking().Where(r => r.OutRefundNo == outRefundNo).Select(r => (long?)r.OrderId).SingleOrDefaultAsync(ct);
+        if (orderId is null)
+            return null;
+        await db.LockOrderAsync(orderId.Value, ct);
+        return await db.OrderRefunds.SingleAsync(r => r.OutRefundNo == outRefundNo, ct);
     }
 
     /// <summary>SUCCESS and CLOSED are final; ABNORMAL needs staff in WeChat's merchant console; PROCESSING is checked again later (the wait doubles).</summary>

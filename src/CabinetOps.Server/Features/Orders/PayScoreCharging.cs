@@ -68,8 +68,14 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["PAYSCORE.USER_PAID"];
 
+    /// <summary>
+    /// Under the order's lock for the whole call, so a <c>USER_PAID</c> that overtakes the answer
+    /// waits for this commit and finds the payment row, and a JSAPI payment applied first is seen
+    /// (the order is paid: nothing is completed, and that payment cancelled the service order).
+    /// </summary>
     public async Task CompleteAsync(long orderId, CancellationToken ct)
     {
+        await db.LockOrderAsync(orderId, ct);
         var order = await db.Orders.Include(o => o.Items).SingleAsync(o => o.Id == orderId, ct);
         if (order.PaymentStatus is PaymentStatus.Paid or PaymentStatus.Cancelled)
             return;
@@ -102,6 +108,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
     /// <summary>The query behind the notification: applies a collection WeChat made, or checks again later (the wait doubles).</summary>
     public async Task CheckCollectionAsync(long orderId, int attempt, CancellationToken ct)
     {
+        await db.LockOrderAsync(orderId, ct);
         var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
         if (order.PaymentStatus is not (PaymentStatus.Paying or PaymentStatus.Failed))
             return;
@@ -132,12 +139,14 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         var paid = resource.Deserialize<ServiceOrder>(WechatPayClient.Json);
         if (paid?.OutOrderNo is not { Length: > 0 } outOrderNo)
             return "通知缺少 out_order_no";
-        var order = await (from o in db.Orders
-                           join s in db.DoorSessions on o.DoorSessionId equals s.Id
-                           where s.SessionNo == outOrderNo
-                           select o).SingleOrDefaultAsync(ct);
-        if (order is null)
+        var orderId = await (from o in db.Orders
+                             join s in db.DoorSessions on o.DoorSessionId equals s.Id
+                             where s.SessionNo == outOrderNo
+                             select (long?)o.Id).SingleOrDefaultAsync(ct);
+        if (orderId is null)
             return $"支付分订单 {outOrderNo} 没有对应的订单";
+        await db.LockOrderAsync(orderId.Value, ct);
+        var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var payment = await PaymentAsync(order, now, ct);
         if (!await ApplyCollectionAsync(order, payment, paid, now, ct))
@@ -147,8 +156,8 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
     }
 
     /// <summary>
-    /// The order's one Pay Score payment row. The notification may overtake the complete's own
-    /// commit; whichever comes second meets the unique key, fails, and is retried onto this row.
+    /// The order's one Pay Score payment row, created by whichever of the complete and a collection
+    /// comes first (both hold the order's lock, so the second finds it).
     /// </summary>
     private async Task<OrderPayment> PaymentAsync(Order order, DateTime now, CancellationToken ct)
     {
@@ -202,40 +211,63 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
     }
 
     /// <summary>
-    /// After a JSAPI payment of a Pay Score order: <c>Order_Paid</c> with the JSAPI payment's time.
-    /// Refused because WeChat collected first (ORDER_DONE) → the query books that collection, which
-    /// refunds the JSAPI payment. Anything else is retried, then left to staff.
+    /// After a JSAPI payment of an order whose session holds a Pay Score order: <c>Order_Paid</c>
+    /// with the JSAPI payment's time, so WeChat stops deducting. Refused, the query decides:
+    /// collected first (ORDER_DONE) → that collection is booked and the JSAPI payment refunded;
+    /// never completed (the complete had not run, or never reached WeChat) → nothing to stop, the
+    /// service order is cancelled. A complete whose answer was lost may have reached WeChat, which
+    /// is why this asks rather than assumes. Anything else is retried, then left to staff.
     /// </summary>
     public async Task SyncAsync(long orderId, CancellationToken ct)
     {
+        await db.LockOrderAsync(orderId, ct);
         var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var payment = await PaymentAsync(order, now, ct);
         if (payment.Status != PaymentRecordStatus.Pending)
             return;
-        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == order.DoorSessionId, ct);
         var paidTime = ShanghaiTime.FromUtc(order.PaymentTime ?? now).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        var answer = await wechatPay.SyncServiceOrderAsync(sessionNo, paidTime, ct);
+        var answer = await wechatPay.SyncServiceOrderAsync(session.SessionNo, paidTime, ct);
         if (answer.Ok)
         {
-            payment.Status = PaymentRecordStatus.Cancelled;
-            payment.FailureReason = "已通过微信支付收款，支付分订单已同步为已支付";
-            payment.CompletedAt = now;
+            Cancel(payment, "已通过微信支付收款，支付分订单已同步为已支付", now);
             await db.SaveChangesAsync(ct);
             return;
         }
 
         if (!answer.Retryable)
         {
-            var entity = await wechatPay.QueryServiceOrderAsync(sessionNo, ct);
+            var entity = await wechatPay.QueryServiceOrderAsync(session.SessionNo, ct);
             if (entity.Ok && await ApplyCollectionAsync(order, payment, entity.Data!, now, ct))
             {
                 await db.SaveChangesAsync(ct);
                 return;
             }
+
+            if (NeverCompleted(entity))
+            {
+                Cancel(payment, "已通过微信支付收款，支付分订单未完结", now);
+                if (entity.Ok && entity.Data!.State is "DOING" or "CREATED")
+                    await queue.EnqueueAsync(new CancelPayScoreOrder(session.Id, "已通过微信支付收款"), ct);
+                await db.SaveChangesAsync(ct);
+                return;
+            }
         }
 
-        throw new InvalidOperationException($"同步微信支付分订单 {sessionNo} 失败：{answer.ErrorCode} {answer.Message}");
+        throw new InvalidOperationException($"同步微信支付分订单 {session.SessionNo} 失败：{answer.ErrorCode} {answer.Message}");
+    }
+
+    /// <summary>WeChat holds no completed order to collect: none at all, cancelled or expired, or still in force without a completion.</summary>
+    private static bool NeverCompleted(WechatPayResult<ServiceOrder> entity) =>
+        entity.ErrorCode == "ORDER_NOT_EXIST"
+        || entity is { Ok: true, Data: { State: "REVOKED" or "EXPIRED" or "CREATED" } or { State: "DOING", Collection: null } };
+
+    private static void Cancel(OrderPayment payment, string reason, DateTime now)
+    {
+        payment.Status = PaymentRecordStatus.Cancelled;
+        payment.FailureReason = reason;
+        payment.CompletedAt = now;
     }
 
     /// <summary>§4.5 for smart retail: one 商品信息 line per product (amount = line total), the total, and when the service ended (the door closed).</summary>

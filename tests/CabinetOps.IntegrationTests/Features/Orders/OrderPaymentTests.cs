@@ -226,6 +226,86 @@ public abstract class OrderPaymentTests(AppFixture app) : OrderTestBase(app)
             Assert.Equal((PaymentStatus.Paid, total), (order.PaymentStatus, order.WxPaymentAmount.Fen));
         });
     }
+
+    [Fact]
+    public async Task TheNotificationAndManyChecksOfOnePaymentBookItOnceAndRefundNothing()
+    {
+        var (client, orderNo, total, ticketPart) = await ShortTicketOrderAsync();
+        var pay = await PayAsync(client, orderNo);
+        // Paid in WeChat with the notification held back; then the customer's page checks many
+        // times at once while the notification arrives: each reads the payment as still pending.
+        await WithWechatPayFaultAsync("dropNotifications", () => PayInWechatAsync(pay.GetProperty("requestPayment")));
+        var checks = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => CheckAsync(client, orderNo)));
+        Assert.All(checks, c => Assert.Equal("Paid", c.GetProperty("paymentStatus").GetString()));
+
+        var refunds = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().OrderRefunds.AsNoTracking()
+            .CountAsync(r => r.OutRefundNo.StartsWith(orderNo)));
+        Assert.Equal(0, refunds);
+        Assert.Equal([("JSAPI", total - ticketPart)], await LedgerAsync(orderNo + "-1"));
+        var order = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().Orders.AsNoTracking().SingleAsync(o => o.OrderNo == orderNo));
+        Assert.Equal((PaymentStatus.Paid, total - ticketPart), (order.PaymentStatus, order.WxPaymentAmount.Fen));
+    }
+
+    [Fact]
+    public async Task APayScoreOrderWhoseCompleteLostItsAnswersIsSyncedWhenPaidByJsapi()
+    {
+        string sessionNo = "", orderNo = "";
+        long total = 0;
+        await WithWechatPayFaultAsync("deductionsFail", async () =>
+        {
+            (sessionNo, orderNo, total) = await PayScoreOrderPaidByJsapiAfterFailedCompletesAsync("loseNext");
+            // WeChat completed the order although we never heard so: it must stop deducting.
+            await Eventually.WaitAsync(() => WechatOrderAsync(sessionNo), o => o.GetProperty("state").GetString() == "DONE", "Pay Score order synced");
+        });
+
+        var wechat = await WechatOrderAsync(sessionNo);
+        Assert.Equal("MCH", wechat.GetProperty("collection").GetProperty("details")[0].GetProperty("paid_type").GetString());
+        Assert.Empty(await LedgerAsync(sessionNo));
+        Assert.Equal([("JSAPI", total)], await LedgerAsync(orderNo + "-1"));
+    }
+
+    [Fact]
+    public async Task APayScoreOrderThatWasNeverCompletedIsCancelledWhenPaidByJsapi()
+    {
+        var (sessionNo, orderNo, total) = await PayScoreOrderPaidByJsapiAfterFailedCompletesAsync("failNext");
+        await Eventually.WaitAsync(() => WechatOrderAsync(sessionNo), o => o.GetProperty("state").GetString() == "REVOKED", "Pay Score order cancelled");
+        Assert.Empty(await LedgerAsync(sessionNo));
+        Assert.Equal([("JSAPI", total)], await LedgerAsync(orderNo + "-1"));
+        var payScore = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().OrderPayments.AsNoTracking()
+            .SingleAsync(p => p.IdempotencyKey == OrderPayment.KeyFor(orderNo, PaymentChannel.PayScore)));
+        Assert.Equal(PaymentRecordStatus.Cancelled, payScore.Status);
+    }
+
+    /// <summary>
+    /// A Pay Score customer shops while the complete's calls to WeChat all fail (<paramref name="fault"/>:
+    /// <c>failNext</c> before acting, <c>loseNext</c> after acting with the answer lost) until it is
+    /// left to staff; the order is due and the customer pays it by JSAPI.
+    /// </summary>
+    private async Task<(string SessionNo, string OrderNo, long Total)> PayScoreOrderPaidByJsapiAfterFailedCompletesAsync(string fault)
+    {
+        await EnsureCatalogueAsync();
+        var device = await Host.NewCabinetAsync();
+        var product = (await ShelfAsync(device))[1];
+        var (client, _) = await Host.PayScoreCustomerAsync("order-lost-complete-" + Guid.NewGuid().ToString("N"));
+        using var sandbox = Host.CreateHttpClient();
+        var opened = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "PayScore", idempotencyKey = Guid.NewGuid().ToString("N") });
+        var sessionNo = (await JsonAsync(opened)).GetProperty("sessionNo").GetString()!;
+        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{sessionNo}"), x => x.GetProperty("status").GetString() == "Opened", "door opened");
+        // Every attempt of the complete (the first and its three retries) is the next call to WeChat.
+        (await sandbox.PostAsync($"/sandbox/wechatpay/faults?{fault}=4", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={product.Sku}&quantity=1", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(async () => (await JsonAsync(await sandbox.PostAsync("/sandbox/wechatpay/faults", null))).GetProperty(fault == "failNext" ? "fail_next" : "lose_next").GetInt32(),
+            n => n == 0, "every complete attempt failed");
+        var orderNo = (await OrderOfAsync(sessionNo))!.OrderNo;
+        var order = await OrderOfAsync(sessionNo);
+        Assert.Equal(PaymentStatus.Unpaid, order!.PaymentStatus);
+
+        var pay = await PayAsync(client, orderNo, "jsapi");
+        await PayInWechatAsync(pay.GetProperty("requestPayment"));
+        Assert.Equal("Paid", (await CheckAsync(client, orderNo)).GetProperty("paymentStatus").GetString());
+        return (sessionNo, orderNo, product.PriceFen);
+    }
 }
 
 public sealed class OrderPaymentsOnSqlite(SqliteApp app) : OrderPaymentTests(app), IClassFixture<SqliteApp>;

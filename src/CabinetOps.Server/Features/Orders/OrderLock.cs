@@ -1,0 +1,29 @@
+using CabinetOps.Server.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CabinetOps.Server.Features.Orders;
+
+/// <summary>
+/// One writer at a time for an order's money. Every handler that decides from an order's payment
+/// state and then changes it (a JSAPI success, a Pay Score collection, a complete, a sync) takes
+/// this lock first and reads the order and its payments only after it. Without it two handlers
+/// (the notification and the customer's payment check, or a JSAPI success and a Pay Score
+/// <c>USER_PAID</c>) both read "unpaid", both commit, and money collected twice is never refunded,
+/// or one payment is taken for a second one and refunded although it was the only one (both
+/// found by the chaos test). The lock is the order's row, held to the end of the handler's
+/// transaction; other orders are not held up.
+/// </summary>
+public static class OrderLock
+{
+    public static async Task LockOrderAsync(this CabinetOpsDbContext db, long orderId, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("An order's money can only be changed inside a transaction (a durable work handler).");
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = {orderId} FOR UPDATE", ct);
+        else
+            // SQLite locks the whole file for a writer: a write that changes nothing takes that lock
+            // now (a no-op if the transaction began IMMEDIATE and holds it already).
+            await db.Database.ExecuteSqlAsync($"UPDATE orders SET id = id WHERE id = {orderId}", ct);
+    }
+}
