@@ -1,3 +1,4 @@
+using JasperFx;
 using CabinetOps.Sandbox;
 using CabinetOps.Server.Components;
 using CabinetOps.Server.Features.Audit;
@@ -254,6 +255,9 @@ public static class CabinetOpsApp
                 return 0;
             case "create-admin":
                 return await AdminCommands.CreateAdminAsync(app, args);
+            // Wolverine's handler code, written ahead of time into Internal/Generated (decision 0013).
+            case "codegen":
+                return await app.RunJasperFxCommands(args);
             case null:
                 break;
             default:

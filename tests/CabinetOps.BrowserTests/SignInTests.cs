@@ -45,7 +45,7 @@ public sealed class SignInTests(BrowserFixture app)
     {
         var page = await app.NewPageAsync();
         await AdminPages.SignInAsync(page, Url, "finance", "not-the-password1");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(SignInHandler.WrongCredentials);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(StaffSignIn.WrongCredentials);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
     }
 
@@ -57,7 +57,7 @@ public sealed class SignInTests(BrowserFixture app)
         for (var i = 1; i <= 4; i++)
         {
             await AdminPages.SignInAsync(page, Url, userName, "wrong-pass1");
-            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(SignInHandler.WrongCredentials);
+            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(StaffSignIn.WrongCredentials);
         }
 
         await AdminPages.SignInAsync(page, Url, userName, "wrong-pass1");

@@ -38,3 +38,14 @@ public abstract class AppFixture(DatabaseProvider provider) : IAsyncLifetime
 public class SqliteApp() : AppFixture(DatabaseProvider.Sqlite);
 
 public class PostgresApp() : AppFixture(DatabaseProvider.Postgres);
+
+/// <summary>Hosts that also run the tests' own units of work, whose handler code is generated at run time.</summary>
+public class SqliteAppWithTestWork() : AppFixture(DatabaseProvider.Sqlite)
+{
+    protected override IDictionary<string, string?>? Settings => TestHost.TestWorkSettings;
+}
+
+public class PostgresAppWithTestWork() : AppFixture(DatabaseProvider.Postgres)
+{
+    protected override IDictionary<string, string?>? Settings => TestHost.TestWorkSettings;
+}

@@ -193,15 +193,21 @@ public sealed class TestHost : WebApplicationFactory<Program>
         {
             s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
             s.AddSingleton(new HostTag($"host-{Port}"));
-            // Test-only units of work (handlers in the test assemblies) run through the real pipeline.
-            s.ConfigureWolverine(o =>
-            {
-                foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name?.EndsWith("Tests", StringComparison.Ordinal) == true))
-                    o.Discovery.IncludeAssembly(assembly);
-            });
+            // Test-only units of work (handlers in the test assemblies) run through the real pipeline;
+            // their handler code is not in the server's pre-generated code, so such hosts generate
+            // it at run time. Every other host runs the server's pre-generated code, as production does.
+            if (_settings.GetValueOrDefault("DurableWork:GeneratedCode") == nameof(JasperFx.CodeGeneration.TypeLoadMode.Dynamic))
+                s.ConfigureWolverine(o =>
+                {
+                    foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name?.EndsWith("Tests", StringComparison.Ordinal) == true))
+                        o.Discovery.IncludeAssembly(assembly);
+                });
             _services?.Invoke(s);
         });
     }
+
+    /// <summary>Settings for a host that runs the tests' own units of work (see ConfigureWebHost).</summary>
+    public static IDictionary<string, string?> TestWorkSettings => new Dictionary<string, string?> { ["DurableWork:GeneratedCode"] = "Dynamic" };
 
     public static int FreePort()
     {

@@ -10,10 +10,14 @@ using Microsoft.Extensions.Options;
 
 namespace CabinetOps.Server.Features.Staff;
 
-/// <summary>Checks a staff password with lockout, and on success signs the cookie in.</summary>
-public sealed class SignInHandler(
+/// <summary>
+/// Checks a staff password with lockout, and on success signs the cookie in. (Not named
+/// "…Handler": Wolverine takes such classes for message handlers and would generate one for
+/// <c>HttpContext</c>.)
+/// </summary>
+public sealed class StaffSignIn(
     CabinetOpsDbContext db, IPasswordHasher<AdminUser> hasher, AuditWriter audit, DbRateLimiter limiter, IOptions<RateLimitOptions> limits,
-    TimeProvider clock, ILogger<SignInHandler> logger)
+    TimeProvider clock, ILogger<StaffSignIn> logger)
 {
     public const string WrongCredentials = "用户名或密码错误";
 

@@ -21,7 +21,7 @@ public static class StaffApi
     public static IEndpointRouteBuilder MapStaffApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/admin/auth").WithTags("Staff sign-in");
-        auth.MapPost("/login", async Task<Results<Ok<SignedInStaff>, ProblemHttpResult>> (StaffSignInRequest body, HttpContext http, SignInHandler handler, CancellationToken ct) =>
+        auth.MapPost("/login", async Task<Results<Ok<SignedInStaff>, ProblemHttpResult>> (StaffSignInRequest body, HttpContext http, StaffSignIn handler, CancellationToken ct) =>
         {
             var result = await handler.HandleAsync(http, body.UserName, body.Password, ct);
             return result.IsSuccess

@@ -20,7 +20,7 @@ public static class StaffAuthentication
     public static IServiceCollection AddStaffAuthentication(this IServiceCollection services)
     {
         services.AddScoped<IPasswordHasher<AdminUser>, PasswordHasher<AdminUser>>();
-        services.AddScoped<SignInHandler>();
+        services.AddScoped<StaffSignIn>();
         services.AddScoped<StaffHandlers>();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

@@ -1,5 +1,6 @@
 using CabinetOps.Server.Infrastructure.Persistence;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;
 using Wolverine.ErrorHandling;
@@ -49,6 +50,19 @@ public sealed class DurableWorkOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 256)]
     public int Parallelism { get; set; } = 16;
+
+    /// <summary>
+    /// Where Wolverine's handler code comes from (decision 0013). <c>Static</c> (default): compiled
+    /// into the server from <c>Internal/Generated</c>, written by
+    /// <c>dotnet run --project src/CabinetOps.Server -- codegen write</c> after a handler changes;
+    /// no compiler in the process. <c>Dynamic</c>: generated and compiled with Roslyn at run time
+    /// (≈ 150 MB more memory, seconds on the first message) — only for handlers that live outside
+    /// the server, such as the tests' own.
+    /// </summary>
+    public TypeLoadMode GeneratedCode { get; set; } = TypeLoadMode.Static;
+
+    /// <summary>The <c>codegen</c> command runs: it generates every handler, so it needs the compiler.</summary>
+    public static bool WritingGeneratedCode => Environment.GetCommandLineArgs().Contains("codegen");
 }
 
 /// <summary>
@@ -99,7 +113,10 @@ public static class DurableWorkSetup
         builder.UseWolverine(opts =>
         {
             opts.ServiceName = "CabinetOps";
-            opts.UseRuntimeCompilation();
+            if (work.GeneratedCode == TypeLoadMode.Dynamic || DurableWorkOptions.WritingGeneratedCode)
+                opts.UseRuntimeCompilation();
+            else
+                opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
             if (db.Provider == DatabaseProvider.Sqlite)
             {
                 opts.PersistMessagesWithSqlite(db.ConnectionString);

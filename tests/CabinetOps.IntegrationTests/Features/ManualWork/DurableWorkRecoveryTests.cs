@@ -13,13 +13,13 @@ public sealed class DurableWorkRecoveryTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var work = new ProbeWork(Guid.NewGuid(), FailTimes: 0, HangOnFirstAttempt: true);
 
-        var first = new TestHost(database).Start();
+        var first = new TestHost(database, settings: TestHost.TestWorkSettings).Start();
         await first.EnqueueAsync(work);
         await Eventually.WaitAsync(() => ProbeWorkHandler.Hanging.TryGetValue(work.Id, out var started) && started.Task.IsCompleted, "the first attempt to start");
         await first.DisposeAsync();
         Assert.DoesNotContain(ProbeWorkHandler.Of(work.Id), a => a.Succeeded);
 
-        await using var second = new TestHost(database).Start();
+        await using var second = new TestHost(database, settings: TestHost.TestWorkSettings).Start();
         await Eventually.WaitAsync(() => ProbeWorkHandler.Of(work.Id).Any(a => a.Succeeded), "the restarted server to finish the work", TimeSpan.FromSeconds(90));
         Assert.Single(ProbeWorkHandler.Of(work.Id), a => a.Succeeded);
     }
@@ -28,8 +28,8 @@ public sealed class DurableWorkRecoveryTests
     public async Task TwoServersOnOnePostgresDatabaseRunEachUnitOnce()
     {
         await using var database = await TestDatabase.PostgresAsync();
-        await using var a = new TestHost(database).Start();
-        await using var b = new TestHost(database).Start();
+        await using var a = new TestHost(database, settings: TestHost.TestWorkSettings).Start();
+        await using var b = new TestHost(database, settings: TestHost.TestWorkSettings).Start();
 
         // Half fail once, so their retries are scheduled work that either node could pick up.
         var works = Enumerable.Range(0, 40).Select(i => new ProbeWork(Guid.NewGuid(), FailTimes: i % 2)).ToList();

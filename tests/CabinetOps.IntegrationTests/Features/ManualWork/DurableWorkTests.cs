@@ -109,12 +109,12 @@ public abstract class DurableWorkTests(AppFixture app)
     }
 }
 
-public sealed class DurableWorkOnSqlite(SqliteApp app) : DurableWorkTests(app), IClassFixture<SqliteApp>
+public sealed class DurableWorkOnSqlite(SqliteAppWithTestWork app) : DurableWorkTests(app), IClassFixture<SqliteAppWithTestWork>
 {
     protected override TimeSpan ScheduleTolerance => TimeSpan.FromSeconds(1);
 }
 
-public sealed class DurableWorkOnPostgres(PostgresApp app) : DurableWorkTests(app), IClassFixture<PostgresApp>
+public sealed class DurableWorkOnPostgres(PostgresAppWithTestWork app) : DurableWorkTests(app), IClassFixture<PostgresAppWithTestWork>
 {
     protected override TimeSpan ScheduleTolerance => TimeSpan.FromMilliseconds(25);
 }
