@@ -17,6 +17,13 @@ public sealed record XiaomaiEventReceived(string EventId, string EventType) : IE
     public string Describe() => $"处理小麦推送 {EventType}（{EventId}）";
 }
 
+/// <summary>
+/// Store and apply a new push in one transaction, inside the webhook's request (the common case:
+/// one commit, no queue round trip). If it fails, the webhook stores the push with a
+/// <see cref="XiaomaiEventReceived"/> instead, which retries it as durable work.
+/// </summary>
+public sealed record ApplyXiaomaiPush(string EventId, string EventType, DateTime ReceivedAt, string Body);
+
 /// <summary>Applies the stored pushes of one event type (device status, door events, orders…).</summary>
 public interface IXiaomaiEventProcessor
 {
@@ -54,7 +61,7 @@ public static partial class XiaomaiWebhook
     public sealed record XiaomaiAck(string Code, string Message, string EventId, bool Duplicate);
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, IOptions<XiaomaiOptions> options, DbRateLimiter limiter, SignedRequestVerifier verifier,
-        SecurityEventLog security, UnitOfWork work, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        SecurityEventLog security, UnitOfWork work, Wolverine.IMessageBus bus, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         var (allowed, retryAfter) = await limiter.TryAcquireAsync("xiaomai-webhook", o.WebhookPerMinute, TimeSpan.FromMinutes(1), ct);
@@ -92,13 +99,28 @@ public static partial class XiaomaiWebhook
         if (await work.Db.InboundMessages.AnyAsync(m => m.Source == Source && m.MessageId == push.EventId, ct))
             return Ack(push.EventId, duplicate: true);
 
+        var logger = loggers.CreateLogger(typeof(XiaomaiWebhook));
+        var receivedAt = clock.GetUtcNow().UtcDateTime;
+        var body = Encoding.UTF8.GetString(verified.Body!);
+        try
+        {
+            await bus.InvokeAsync(new ApplyXiaomaiPush(push.EventId, push.EventType, receivedAt, body), ct);
+            return Ack(push.EventId, duplicate: false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Nothing of it was committed: stored now as durable work, it is retried on the schedule
+            // (and a parallel delivery that committed first is found below as a duplicate).
+            logger.LogInformation(ex, "Xiaomai push {EventType} {EventId} not applied at once; stored for durable processing", push.EventType, push.EventId);
+        }
+
         work.Db.InboundMessages.Add(new InboundMessage
         {
             Source = Source,
             MessageId = push.EventId,
             MessageType = push.EventType,
-            ReceivedAt = clock.GetUtcNow().UtcDateTime,
-            Body = Encoding.UTF8.GetString(verified.Body!),
+            ReceivedAt = receivedAt,
+            Body = body,
         });
         await work.EnqueueAsync(new XiaomaiEventReceived(push.EventId, push.EventType));
         try
@@ -113,7 +135,7 @@ public static partial class XiaomaiWebhook
             throw;
         }
 
-        loggers.CreateLogger(typeof(XiaomaiWebhook)).LogInformation("Stored Xiaomai push {EventType} {EventId}", push.EventType, push.EventId);
+        logger.LogInformation("Stored Xiaomai push {EventType} {EventId}", push.EventType, push.EventId);
         return Ack(push.EventId, duplicate: false);
     }
 
@@ -142,7 +164,45 @@ public static partial class XiaomaiWebhook
     private static partial Regex EventIdFormat();
 }
 
-/// <summary>Handles <see cref="XiaomaiEventReceived"/>: hands the stored push to the processor of its type.</summary>
+/// <summary>Hands a push to the processor of its type and records the outcome on its stored row.</summary>
+internal static class XiaomaiPushes
+{
+    public static async Task ApplyAsync(InboundMessage stored, XiaomaiPush push, IEnumerable<IXiaomaiEventProcessor> processors, TimeProvider clock, ILogger logger,
+        CancellationToken ct)
+    {
+        var processor = processors.FirstOrDefault(p => p.EventTypes.Contains(stored.MessageType));
+        // Unknown event types are stored and acknowledged, and nothing acts on them (§2.3).
+        var ignored = processor is null ? "没有处理此类推送的功能" : await processor.ProcessAsync(push, ct);
+        stored.Status = ignored is null ? InboundMessageStatus.Processed : InboundMessageStatus.Ignored;
+        stored.Error = ignored;
+        stored.ProcessedAt = clock.GetUtcNow().UtcDateTime;
+        if (ignored is not null)
+            logger.LogWarning("Xiaomai push {EventType} {EventId} ignored: {Reason}", stored.MessageType, stored.MessageId, ignored);
+    }
+}
+
+/// <summary>Handles <see cref="ApplyXiaomaiPush"/>: the push's row and everything it changes commit together, or nothing does.</summary>
+public static class ApplyXiaomaiPushHandler
+{
+    public static async Task Handle(ApplyXiaomaiPush message, CabinetOpsDbContext db, IEnumerable<IXiaomaiEventProcessor> processors, TimeProvider clock,
+        ILogger<ApplyXiaomaiPush> logger, CancellationToken ct)
+    {
+        var stored = new InboundMessage
+        {
+            Source = XiaomaiWebhook.Source,
+            MessageId = message.EventId,
+            MessageType = message.EventType,
+            ReceivedAt = message.ReceivedAt,
+            Body = message.Body,
+        };
+        db.InboundMessages.Add(stored);
+        var push = JsonSerializer.Deserialize<XiaomaiPush>(message.Body, XiaomaiJson.Options)!;
+        await XiaomaiPushes.ApplyAsync(stored, push, processors, clock, logger, ct);
+        await db.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary>Handles <see cref="XiaomaiEventReceived"/>: applies a push stored for durable processing.</summary>
 public static class XiaomaiEventReceivedHandler
 {
     public static async Task Handle(XiaomaiEventReceived message, CabinetOpsDbContext db, IEnumerable<IXiaomaiEventProcessor> processors, TimeProvider clock,
@@ -152,14 +212,7 @@ public static class XiaomaiEventReceivedHandler
         if (stored.Status is InboundMessageStatus.Processed or InboundMessageStatus.Ignored)
             return;
         var push = JsonSerializer.Deserialize<XiaomaiPush>(stored.Body, XiaomaiJson.Options)!;
-        var processor = processors.FirstOrDefault(p => p.EventTypes.Contains(stored.MessageType));
-        // Unknown event types are stored and acknowledged, and nothing acts on them (§2.3).
-        var ignored = processor is null ? "没有处理此类推送的功能" : await processor.ProcessAsync(push, ct);
-        stored.Status = ignored is null ? InboundMessageStatus.Processed : InboundMessageStatus.Ignored;
-        stored.Error = ignored;
-        stored.ProcessedAt = clock.GetUtcNow().UtcDateTime;
+        await XiaomaiPushes.ApplyAsync(stored, push, processors, clock, logger, ct);
         await db.SaveChangesAsync(ct);
-        if (ignored is not null)
-            logger.LogWarning("Xiaomai push {EventType} {EventId} ignored: {Reason}", stored.MessageType, stored.MessageId, ignored);
     }
 }

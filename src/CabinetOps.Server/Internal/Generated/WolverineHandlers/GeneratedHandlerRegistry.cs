@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(CabinetOps.Server.Features.DoorSessions.CancelPayScoreOrderHandler), typeof(CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler), typeof(CabinetOps.Server.Features.DoorSessions.ResendDoorOpenHandler), typeof(CabinetOps.Server.Features.Orders.CheckJsapiPaymentHandler), typeof(CabinetOps.Server.Features.Orders.CheckPayScoreCollectionHandler), typeof(CabinetOps.Server.Features.Orders.CheckRefundHandler), typeof(CabinetOps.Server.Features.Orders.CompletePayScoreOrderHandler), typeof(CabinetOps.Server.Features.Orders.SendRefundHandler), typeof(CabinetOps.Server.Features.Orders.SyncPayScoreOrderHandler), typeof(CabinetOps.Server.Features.Orders.WriteOrderExportHandler), typeof(CabinetOps.Server.Features.Products.RunProductSyncHandler), typeof(CabinetOps.Server.Integrations.WechatPay.WechatPayNotificationReceivedHandler), typeof(CabinetOps.Server.Integrations.Xiaomai.XiaomaiEventReceivedHandler) };
+            return new System.Type[] { typeof(CabinetOps.Server.Features.DoorSessions.CancelPayScoreOrderHandler), typeof(CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler), typeof(CabinetOps.Server.Features.DoorSessions.ResendDoorOpenHandler), typeof(CabinetOps.Server.Features.Orders.CheckJsapiPaymentHandler), typeof(CabinetOps.Server.Features.Orders.CheckPayScoreCollectionHandler), typeof(CabinetOps.Server.Features.Orders.CheckRefundHandler), typeof(CabinetOps.Server.Features.Orders.CompletePayScoreOrderHandler), typeof(CabinetOps.Server.Features.Orders.SendRefundHandler), typeof(CabinetOps.Server.Features.Orders.SyncPayScoreOrderHandler), typeof(CabinetOps.Server.Features.Orders.WriteOrderExportHandler), typeof(CabinetOps.Server.Features.Products.RunProductSyncHandler), typeof(CabinetOps.Server.Integrations.WechatPay.WechatPayNotificationReceivedHandler), typeof(CabinetOps.Server.Integrations.Xiaomai.ApplyXiaomaiPushHandler), typeof(CabinetOps.Server.Integrations.Xiaomai.XiaomaiEventReceivedHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -28,6 +28,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GeneratedHandlerRegistry))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ApplyXiaomaiPushHandler1819604196))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.CancelPayScoreOrderHandler1882521369))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.CheckDoorSessionHandler1752626749))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.CheckJsapiPaymentHandler212913700))]
@@ -53,6 +54,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Features.Orders.WriteOrderExportHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Features.Products.RunProductSyncHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Integrations.WechatPay.WechatPayNotificationReceivedHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Integrations.Xiaomai.ApplyXiaomaiPushHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Integrations.Xiaomai.XiaomaiEventReceivedHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Features.DoorSessions.CancelPayScoreOrder))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Features.DoorSessions.CheckDoorSession))]
@@ -66,6 +68,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Features.Orders.WriteOrderExport))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Features.Products.RunProductSync))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Integrations.WechatPay.WechatPayNotificationReceived))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Integrations.Xiaomai.ApplyXiaomaiPush))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CabinetOps.Server.Integrations.Xiaomai.XiaomaiEventReceived))]
         public static void Pin()
         {
