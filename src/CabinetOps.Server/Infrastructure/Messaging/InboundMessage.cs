@@ -19,6 +19,9 @@ public sealed class InboundMessage
     public InboundMessageStatus Status { get; set; }
     public DateTime? ProcessedAt { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>A fresh, unsaved row of this push as it was received (what a handler inserts; the original stays untouched for the fallback).</summary>
+    public InboundMessage AsReceived() => new() { Source = Source, MessageId = MessageId, MessageType = MessageType, ReceivedAt = ReceivedAt, Body = Body };
 }
 
 public enum InboundMessageStatus

@@ -63,7 +63,7 @@ public static class WechatPayWebhook
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, WechatPayKeys keys, IOptions<WechatPayOptions> options, SecurityEventLog security,
-        UnitOfWork work, TimeProvider clock, CancellationToken ct)
+        UnitOfWork work, Wolverine.IMessageBus bus, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(ct);
@@ -99,30 +99,60 @@ public static class WechatPayWebhook
 
         if (await work.Db.InboundMessages.AnyAsync(m => m.Source == Source && m.MessageId == notification.Id, ct))
             return TypedResults.NoContent();
-        work.Db.InboundMessages.Add(new InboundMessage
+        var row = new InboundMessage
         {
             Source = Source,
             MessageId = notification.Id,
             MessageType = notification.EventType,
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
             Body = body,
-        });
-        await work.EnqueueAsync(new WechatPayNotificationReceived(notification.Id, notification.EventType));
-        try
-        {
-            await work.CommitAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // The same notification stored by a parallel delivery: already ours.
-        }
-
+        };
+        // A duplicate (false) is answered 204 as well: the notification is ours already.
+        await InboundIntake.AcceptAsync(row, new ApplyWechatPayNotification(row), new WechatPayNotificationReceived(notification.Id, notification.EventType), work, bus,
+            http.RequestServices, loggers.CreateLogger(typeof(WechatPayWebhook)), ct);
         return TypedResults.NoContent();
     }
 
     private static IResult Fail(int status, string message) =>
         TypedResults.Problem(statusCode: status, title: message, type: Problem.TypeBase + "wechatpay-notification-refused",
             extensions: new Dictionary<string, object?> { ["code"] = "FAIL", ["message"] = message });
+}
+
+/// <summary>Decrypts a stored notification's resource and hands it to the processor of its type, recording the outcome on its row.</summary>
+internal static class WechatPayNotifications
+{
+    public static async Task ApplyAsync(InboundMessage stored, IEnumerable<IWechatPayEventProcessor> processors, WechatPayOptions options, TimeProvider clock,
+        ILogger logger, CancellationToken ct)
+    {
+        var notification = JsonSerializer.Deserialize<WechatPayNotification>(stored.Body, WechatPayClient.Json)!;
+        var r = notification.Resource!;
+        using var resource = JsonDocument.Parse(WechatPaySignature.DecryptResource(options.ApiV3Key, r.Nonce!, r.AssociatedData, r.Ciphertext!));
+        var processor = processors.FirstOrDefault(p => p.EventTypes.Contains(stored.MessageType));
+        var ignored = processor is null ? "没有处理此类通知的功能" : await processor.ProcessAsync(stored.MessageType, resource.RootElement, ct);
+        stored.Status = ignored is null ? InboundMessageStatus.Processed : InboundMessageStatus.Ignored;
+        stored.Error = ignored;
+        stored.ProcessedAt = clock.GetUtcNow().UtcDateTime;
+        if (ignored is not null)
+            logger.LogWarning("WeChat Pay notification {EventType} {Id} ignored: {Reason}", stored.MessageType, stored.MessageId, ignored);
+    }
+}
+
+/// <summary>
+/// Store and apply a new notification in one transaction, inline in the webhook's request
+/// (<see cref="InboundIntake"/>); if that fails it is stored with <see cref="WechatPayNotificationReceived"/>.
+/// </summary>
+public sealed record ApplyWechatPayNotification(InboundMessage Row);
+
+public static class ApplyWechatPayNotificationHandler
+{
+    public static async Task Handle(ApplyWechatPayNotification message, CabinetOpsDbContext db, IEnumerable<IWechatPayEventProcessor> processors,
+        IOptions<WechatPayOptions> options, TimeProvider clock, ILogger<ApplyWechatPayNotification> logger, CancellationToken ct)
+    {
+        var stored = message.Row.AsReceived();
+        db.InboundMessages.Add(stored);
+        await WechatPayNotifications.ApplyAsync(stored, processors, options.Value, clock, logger, ct);
+        await db.SaveChangesAsync(ct);
+    }
 }
 
 public static class WechatPayNotificationReceivedHandler
@@ -133,16 +163,7 @@ public static class WechatPayNotificationReceivedHandler
         var stored = await db.InboundMessages.SingleAsync(m => m.Source == WechatPayWebhook.Source && m.MessageId == message.NotificationId, ct);
         if (stored.Status is InboundMessageStatus.Processed or InboundMessageStatus.Ignored)
             return;
-        var notification = JsonSerializer.Deserialize<WechatPayNotification>(stored.Body, WechatPayClient.Json)!;
-        var r = notification.Resource!;
-        using var resource = JsonDocument.Parse(WechatPaySignature.DecryptResource(options.Value.ApiV3Key, r.Nonce!, r.AssociatedData, r.Ciphertext!));
-        var processor = processors.FirstOrDefault(p => p.EventTypes.Contains(stored.MessageType));
-        var ignored = processor is null ? "没有处理此类通知的功能" : await processor.ProcessAsync(stored.MessageType, resource.RootElement, ct);
-        stored.Status = ignored is null ? InboundMessageStatus.Processed : InboundMessageStatus.Ignored;
-        stored.Error = ignored;
-        stored.ProcessedAt = clock.GetUtcNow().UtcDateTime;
+        await WechatPayNotifications.ApplyAsync(stored, processors, options.Value, clock, logger, ct);
         await db.SaveChangesAsync(ct);
-        if (ignored is not null)
-            logger.LogWarning("WeChat Pay notification {EventType} {Id} ignored: {Reason}", stored.MessageType, stored.MessageId, ignored);
     }
 }

@@ -22,7 +22,7 @@ public sealed record XiaomaiEventReceived(string EventId, string EventType) : IE
 /// one commit, no queue round trip). If it fails, the webhook stores the push with a
 /// <see cref="XiaomaiEventReceived"/> instead, which retries it as durable work.
 /// </summary>
-public sealed record ApplyXiaomaiPush(string EventId, string EventType, DateTime ReceivedAt, string Body);
+public sealed record ApplyXiaomaiPush(InboundMessage Row);
 
 /// <summary>Applies the stored pushes of one event type (device status, door events, orders…).</summary>
 public interface IXiaomaiEventProcessor
@@ -100,50 +100,18 @@ public static partial class XiaomaiWebhook
             return Ack(push.EventId, duplicate: true);
 
         var logger = loggers.CreateLogger(typeof(XiaomaiWebhook));
-        var receivedAt = clock.GetUtcNow().UtcDateTime;
-        var body = Encoding.UTF8.GetString(verified.Body!);
-        try
-        {
-            await bus.InvokeAsync(new ApplyXiaomaiPush(push.EventId, push.EventType, receivedAt, body), ct);
-            return Ack(push.EventId, duplicate: false);
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            // Nothing of it was committed: stored now as durable work, it is retried on the schedule
-            // (and a parallel delivery that committed first is found below as a duplicate).
-            logger.LogInformation(ex, "Xiaomai push {EventType} {EventId} not applied at once; stored for durable processing", push.EventType, push.EventId);
-        }
-
-        work.Db.InboundMessages.Add(new InboundMessage
+        var row = new InboundMessage
         {
             Source = Source,
             MessageId = push.EventId,
             MessageType = push.EventType,
-            ReceivedAt = receivedAt,
-            Body = body,
-        });
-        await work.EnqueueAsync(new XiaomaiEventReceived(push.EventId, push.EventType));
-        try
-        {
-            await work.CommitAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // The same event arrived twice at once (two nodes, or a vendor retry racing the first attempt).
-            if (await IsStoredAsync(http, push.EventId, ct))
-                return Ack(push.EventId, duplicate: true);
-            throw;
-        }
-
-        logger.LogInformation("Stored Xiaomai push {EventType} {EventId}", push.EventType, push.EventId);
+            ReceivedAt = clock.GetUtcNow().UtcDateTime,
+            Body = Encoding.UTF8.GetString(verified.Body!),
+        };
+        if (!await InboundIntake.AcceptAsync(row, new ApplyXiaomaiPush(row), new XiaomaiEventReceived(push.EventId, push.EventType), work, bus, http.RequestServices, logger, ct))
+            return Ack(push.EventId, duplicate: true);
+        logger.LogInformation("Took in Xiaomai push {EventType} {EventId}", push.EventType, push.EventId);
         return Ack(push.EventId, duplicate: false);
-    }
-
-    private static async Task<bool> IsStoredAsync(HttpContext http, string eventId, CancellationToken ct)
-    {
-        await using var scope = http.RequestServices.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CabinetOpsDbContext>();
-        return await db.InboundMessages.AnyAsync(m => m.Source == Source && m.MessageId == eventId, ct);
     }
 
     /// <summary>The contract's acknowledgement, in its snake_case (<c>event_id</c>).</summary>
@@ -187,16 +155,9 @@ public static class ApplyXiaomaiPushHandler
     public static async Task Handle(ApplyXiaomaiPush message, CabinetOpsDbContext db, IEnumerable<IXiaomaiEventProcessor> processors, TimeProvider clock,
         ILogger<ApplyXiaomaiPush> logger, CancellationToken ct)
     {
-        var stored = new InboundMessage
-        {
-            Source = XiaomaiWebhook.Source,
-            MessageId = message.EventId,
-            MessageType = message.EventType,
-            ReceivedAt = message.ReceivedAt,
-            Body = message.Body,
-        };
+        var stored = message.Row.AsReceived();
         db.InboundMessages.Add(stored);
-        var push = JsonSerializer.Deserialize<XiaomaiPush>(message.Body, XiaomaiJson.Options)!;
+        var push = JsonSerializer.Deserialize<XiaomaiPush>(stored.Body, XiaomaiJson.Options)!;
         await XiaomaiPushes.ApplyAsync(stored, push, processors, clock, logger, ct);
         await db.SaveChangesAsync(ct);
     }
