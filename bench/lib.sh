@@ -1,12 +1,14 @@
 # Shared by the benchmarks: a throwaway PostgreSQL with production durability on 127.0.0.1:55433
 # and the Release server on :5090 in a production-like host (environment "Benchmark": no developer
-# exception page, no DI scope validation) with the embedded defaults of Development (sandbox, demo
-# data). Source it, then call bench_start [extra KEY=VALUE environment…]. Sets URL, CS, SERVER, WORK.
+# exception page, no DI scope validation; demo data) without its sandbox, talking to the simulators
+# in a second process on :5091. Source it, then call bench_start [extra KEY=VALUE environment…]
+# (given to both processes). Sets URL, SIM_URL, CS, SERVER, SIM, WORK.
 # Env: PGTEST_DURABLE=0 (fsync off, for comparison); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
 # (server log, and every SQL command with its duration, kept in /tmp/bench-server.log).
 PORT=5090
+SIM_PORT=5091
 bench_start() {
-  if ss -ltn | grep -qE ":($PORT|55433) "; then echo "port $PORT or 55433 is in use: is another benchmark running?" >&2; exit 1; fi
+  if ss -ltn | grep -qE ":($PORT|$SIM_PORT|55433) "; then echo "port $PORT, $SIM_PORT or 55433 is in use: is another benchmark running?" >&2; exit 1; fi
   WORK=$(mktemp -d /tmp/cabinetops-bench.XXXXXX); chmod 755 "$WORK"   # postgres must reach its data folder
   export PGTEST_DIR=$WORK/pg PGTEST_PORT=55433 PGTEST_DURABLE=${PGTEST_DURABLE:-1}
   bash scripts/pg-test.sh start
@@ -14,26 +16,42 @@ bench_start() {
   psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "create database bench owner app"
   for p in src/CabinetOps.Server bench/CabinetOps.Bench; do dotnet build -c Release -v q -nologo "$p" >/dev/null; done
   URL=http://127.0.0.1:$PORT
+  SIM_URL=http://127.0.0.1:$SIM_PORT
+  export BENCH_SANDBOX_URL=$SIM_URL   # the load generator sends /sandbox/* there (SandboxRouting)
   CS="Host=127.0.0.1;Port=$PGTEST_PORT;Username=app;Password=app;Database=bench"
   local out=src/CabinetOps.Server/bin/Release/net10.0
   cp $out/appsettings.Development.json $out/appsettings.Benchmark.json
-  env ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS=$URL ASPNETCORE_CONTENTROOT=$PWD/$out DataPath=$WORK/data \
+  local common=(ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_CONTENTROOT=$PWD/$out DataPath=$WORK/data
+    Integrations__WechatLogin__BaseUrl=$SIM_URL/sandbox/wechat/ Xiaomai__ApiBaseUrl=$SIM_URL/sandbox/xiaomai/ Erp__BaseUrl=$SIM_URL/sandbox/erp/
+    WeChatPay__BaseUrl=$SIM_URL/sandbox/wechatpay/ Logging__LogLevel__Default=${BENCH_LOG_LEVEL:-Warning})
+  # The outside world (Xiaomai, WeChat, WeChat Pay, ERP simulators) runs in a host of its own, as in
+  # the chaos test: the server under test runs without its sandbox, as in production, so its RSS and
+  # CPU are its own. Started first: it makes the key pairs both read from the shared data folder.
+  env "${common[@]}" ASPNETCORE_URLS=$SIM_URL Xiaomai__WebhookPublicUrl=$SIM_URL/webhooks/xiaomai WeChatPay__NotifyUrl=$SIM_URL/webhooks/wechatpay \
+    Sandbox__Xiaomai__WebhookUrl=$URL/webhooks/xiaomai Sandbox__Xiaomai__PullDelay=00:00:00.050 ProductSync__Interval=00:00:00 "$@" \
+    setsid dotnet $out/CabinetOps.Server.dll >"$WORK/sandbox.log" 2>&1 &
+  SIM=$!
+  for _ in $(seq 1 120); do curl -fs -o /dev/null $SIM_URL/readyz && break; sleep 0.5; done
+  curl -fs -o /dev/null $SIM_URL/readyz || { tail -50 "$WORK/sandbox.log"; exit 1; }
+  env "${common[@]}" ASPNETCORE_URLS=$URL Sandbox__Enabled=false \
     Database__Provider=Postgres ConnectionStrings__CabinetOps="$CS;Maximum Pool Size=200" \
-    Integrations__WechatLogin__BaseUrl=$URL/sandbox/wechat/ Xiaomai__ApiBaseUrl=$URL/sandbox/xiaomai/ Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai \
-    Sandbox__Xiaomai__WebhookUrl=$URL/webhooks/xiaomai Erp__BaseUrl=$URL/sandbox/erp/ Sandbox__Xiaomai__PullDelay=00:00:00.050 \
-    WeChatPay__BaseUrl=$URL/sandbox/wechatpay/ WeChatPay__NotifyUrl=$URL/webhooks/wechatpay \
+    Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai WeChatPay__NotifyUrl=$URL/webhooks/wechatpay \
     RateLimits__CustomerLoginPerMinute=100000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 RateLimits__DeviceOpenPerMinute=100000 \
-    ProductSync__Interval=00:00:00 Logging__LogLevel__Default=${BENCH_LOG_LEVEL:-Warning} \
+    ProductSync__Interval=00:00:00 \
     "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=${BENCH_SQL_LOG_LEVEL:-Warning}" "$@" \
     setsid dotnet $out/CabinetOps.Server.dll >"$WORK/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 120); do curl -fs -o /dev/null $URL/readyz && break; sleep 0.5; done
   curl -fs -o /dev/null $URL/readyz || { tail -50 "$WORK/server.log"; exit 1; }
-  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); PostgreSQL $(psql --version | awk '{print $3}')"
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); PostgreSQL $(psql --version | awk '{print $3}'); simulators in their own process"
 }
-bench_rss() { echo "server RSS: $(( $(awk '/VmRSS/{print $2}' /proc/$SERVER/status) / 1024 )) MB (peak $(( $(awk '/VmHWM/{print $2}' /proc/$SERVER/status) / 1024 )) MB)"; }
+bench_rss() {
+  local st=/proc/$SERVER/status
+  echo "server RSS: $(( $(awk '/VmRSS/{print $2}' $st) / 1024 )) MB (peak $(( $(awk '/VmHWM/{print $2}' $st) / 1024 )) MB; anonymous $(( $(awk '/RssAnon/{print $2}' $st) / 1024 )) MB, mapped files $(( $(awk '/RssFile/{print $2}' $st) / 1024 )) MB, shared $(( $(awk '/RssShmem/{print $2}' $st) / 1024 )) MB)"
+}
 bench_stop() {
   [ -n "${SERVER:-}" ] && kill -- -"$SERVER" 2>/dev/null || true
+  [ -n "${SIM:-}" ] && kill -- -"$SIM" 2>/dev/null || true
   bash scripts/pg-test.sh stop
   cp "$WORK/server.log" /tmp/bench-server.log 2>/dev/null || true
   rm -rf "$WORK"

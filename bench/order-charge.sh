@@ -18,8 +18,8 @@ if [ "$METHOD" = Tickets ] && [ -f bench/order-charge.pgbench.sql ]; then
   # durable-work listeners use, for 20 s.
   PGPASSWORD=app psql -X -q -h 127.0.0.1 -p 55433 -U app -d bench -c "create table if not exists bench_envelopes (id uuid primary key, status varchar(25) not null,
     owner_id int not null, execution_time timestamptz, attempts int not null, body bytea not null, message_type varchar(250) not null, received_at varchar(250), keep_until timestamptz)"
-  kill -STOP -- -"$SERVER"   # the server idles anyway; stopped, it cannot take a core from pgbench
+  kill -STOP -- -"$SERVER" -"$SIM"   # both idle anyway; stopped, they cannot take a core from pgbench
   PGPASSWORD=app pgbench -n -h 127.0.0.1 -p 55433 -U app -c 8 -j 2 -T 20 -f bench/order-charge.pgbench.sql bench 2>&1 \
     | grep -E "^(number of transactions actually processed|latency average|tps|pgbench: error)" || true
-  kill -CONT -- -"$SERVER"
+  kill -CONT -- -"$SERVER" -"$SIM"
 fi

@@ -24,3 +24,20 @@ public static class BenchSetup
         return client;
     }
 }
+
+/// <summary>
+/// Sends <c>/sandbox/*</c> requests to the simulators' own host when <c>BENCH_SANDBOX_URL</c> names one
+/// (bench/lib.sh: the server under test runs without its sandbox, as in production), and everything
+/// else to the server.
+/// </summary>
+public sealed class SandboxRouting(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private static readonly Uri? Sandbox = Environment.GetEnvironmentVariable("BENCH_SANDBOX_URL") is { Length: > 0 } url ? new Uri(url) : null;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (Sandbox is not null && request.RequestUri is { } uri && uri.AbsolutePath.StartsWith("/sandbox/", StringComparison.Ordinal))
+            request.RequestUri = new Uri(Sandbox, uri.PathAndQuery);
+        return base.SendAsync(request, cancellationToken);
+    }
+}

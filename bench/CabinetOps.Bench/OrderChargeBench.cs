@@ -21,8 +21,8 @@ public static class OrderChargeBench
     public static async Task<int> RunAsync(string baseUrl, string connectionString, int cabinets, int rounds, string method)
     {
         var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = cabinets * 2 };
-        using var ops = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(baseUrl) };
+        var handler = new SandboxRouting(new SocketsHttpHandler { MaxConnectionsPerServer = cabinets * 2 });
+        using var ops = new HttpClient(new SandboxRouting(new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer() })) { BaseAddress = new Uri(baseUrl) };
         (await ops.PostAsJsonAsync("/api/admin/auth/login", new { userName = "ops", password = "Demo@2026" })).EnsureSuccessStatusCode();
         var sync = await (await ops.PostAsync("/api/admin/products/sync-runs", null)).Content.ReadFromJsonAsync<JsonElement>();
         while ((await ops.GetFromJsonAsync<JsonElement>($"/api/admin/products/sync-runs/{sync.GetProperty("id").GetInt64()}")).GetProperty("status").GetString() == "Running")

@@ -28,11 +28,11 @@ var burst = args.Length > 3 && args[3] == "burst";
 var shop = TimeSpan.FromMilliseconds(args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 15000);
 var think = TimeSpan.FromMilliseconds(args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 15000);
 var poll = TimeSpan.FromSeconds(1); // miniprogram/src/config.js pollIntervalMs (then ×1.5 up to 5 s while nothing changes)
-var handler = new SocketsHttpHandler { MaxConnectionsPerServer = customers * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+var handler = new CabinetOps.Bench.SandboxRouting(new SocketsHttpHandler { MaxConnectionsPerServer = customers * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
 var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
 
 Console.WriteLine($"setup: {customers} cabinets and customers (run {run})");
-using var ops = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(baseUrl) };
+using var ops = new HttpClient(new CabinetOps.Bench.SandboxRouting(new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer() })) { BaseAddress = new Uri(baseUrl) };
 (await ops.PostAsJsonAsync("/api/admin/auth/login", new { userName = "ops", password = "Demo@2026" })).EnsureSuccessStatusCode();
 var stores = (await ops.GetFromJsonAsync<JsonElement>("/api/admin/stores?pageSize=100")).GetProperty("items").EnumerateArray()
     .Select(s => s.GetProperty("id").GetInt32()).ToArray();
