@@ -54,9 +54,7 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
                 // Refused: most likely paid meanwhile (订单已支付). The query decides and books it.
                 return closed.Retryable ? Unavailable : await CheckedAsync(current, check, closed.Message, ct);
 
-            current.Status = PaymentRecordStatus.Cancelled;
-            current.FailureReason = "超时未支付，已关闭";
-            current.CompletedAt = now;
+            current.Cancel("超时未支付，已关闭", now);
             await db.SaveChangesAsync(ct);
         }
 
@@ -223,12 +221,11 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
         // stops, books or cancels as it finds; its complete refused → cancel. A complete still to
         // run finds the order paid and leaves it alone.
         var payScore = await db.OrderPayments.SingleOrDefaultAsync(p => p.OrderId == order.Id && p.Channel == PaymentChannel.PayScore, ct);
-        var holdsPayScoreOrder = order.DoorSessionId is { } sessionId
-            && await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct) is { MayHoldPayScoreOrder: true };
-        if (payScore?.Status == PaymentRecordStatus.Pending || payScore is null && holdsPayScoreOrder)
+        if (payScore?.Status == PaymentRecordStatus.Pending)
             await queue.EnqueueAsync(new SyncPayScoreOrder(order.Id), ct);
-        else if (payScore?.Status == PaymentRecordStatus.Failed && holdsPayScoreOrder)
-            await queue.EnqueueAsync(new CancelPayScoreOrder(order.DoorSessionId!.Value, "已通过微信支付收款"), ct);
+        else if (payScore is null or { Status: PaymentRecordStatus.Failed } && order.DoorSessionId is { } sessionId
+                 && await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct) is { MayHoldPayScoreOrder: true })
+            await queue.EnqueueAsync(payScore is null ? new SyncPayScoreOrder(order.Id) : new CancelPayScoreOrder(sessionId, "已通过微信支付收款"), ct);
         await db.SaveChangesAsync(ct);
         return null;
     }

@@ -90,6 +90,14 @@ public sealed class OrderPayment
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>Not collected and never will be (a closed JSAPI attempt, a Pay Score order settled by another channel).</summary>
+    public void Cancel(string reason, DateTime now)
+    {
+        Status = PaymentRecordStatus.Cancelled;
+        FailureReason = reason;
+        CompletedAt = now;
+    }
+
     /// <summary>
     /// The idempotency key of an order's charge through a channel: <c>order:{order_no}:{channel}</c>,
     /// and for JSAPI, where a closed attempt is followed by a new one, <c>…:jsapi:{attempt}</c>.

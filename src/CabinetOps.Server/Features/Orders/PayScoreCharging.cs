@@ -226,19 +226,19 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         var payment = await PaymentAsync(order, now, ct);
         if (payment.Status != PaymentRecordStatus.Pending)
             return;
-        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == order.DoorSessionId, ct);
+        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
         var paidTime = ShanghaiTime.FromUtc(order.PaymentTime ?? now).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        var answer = await wechatPay.SyncServiceOrderAsync(session.SessionNo, paidTime, ct);
+        var answer = await wechatPay.SyncServiceOrderAsync(sessionNo, paidTime, ct);
         if (answer.Ok)
         {
-            Cancel(payment, "已通过微信支付收款，支付分订单已同步为已支付", now);
+            payment.Cancel("已通过微信支付收款，支付分订单已同步为已支付", now);
             await db.SaveChangesAsync(ct);
             return;
         }
 
         if (!answer.Retryable)
         {
-            var entity = await wechatPay.QueryServiceOrderAsync(session.SessionNo, ct);
+            var entity = await wechatPay.QueryServiceOrderAsync(sessionNo, ct);
             if (entity.Ok && await ApplyCollectionAsync(order, payment, entity.Data!, now, ct))
             {
                 await db.SaveChangesAsync(ct);
@@ -247,28 +247,21 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
 
             if (NeverCompleted(entity))
             {
-                Cancel(payment, "已通过微信支付收款，支付分订单未完结", now);
+                payment.Cancel("已通过微信支付收款，支付分订单未完结", now);
                 if (entity.Ok && entity.Data!.State is "DOING" or "CREATED")
-                    await queue.EnqueueAsync(new CancelPayScoreOrder(session.Id, "已通过微信支付收款"), ct);
+                    await queue.EnqueueAsync(new CancelPayScoreOrder(order.DoorSessionId!.Value, "已通过微信支付收款"), ct);
                 await db.SaveChangesAsync(ct);
                 return;
             }
         }
 
-        throw new InvalidOperationException($"同步微信支付分订单 {session.SessionNo} 失败：{answer.ErrorCode} {answer.Message}");
+        throw new InvalidOperationException($"同步微信支付分订单 {sessionNo} 失败：{answer.ErrorCode} {answer.Message}");
     }
 
     /// <summary>WeChat holds no completed order to collect: none at all, cancelled or expired, or still in force without a completion.</summary>
     private static bool NeverCompleted(WechatPayResult<ServiceOrder> entity) =>
         entity.ErrorCode == "ORDER_NOT_EXIST"
         || entity is { Ok: true, Data: { State: "REVOKED" or "EXPIRED" or "CREATED" } or { State: "DOING", Collection: null } };
-
-    private static void Cancel(OrderPayment payment, string reason, DateTime now)
-    {
-        payment.Status = PaymentRecordStatus.Cancelled;
-        payment.FailureReason = reason;
-        payment.CompletedAt = now;
-    }
 
     /// <summary>§4.5 for smart retail: one 商品信息 line per product (amount = line total), the total, and when the service ended (the door closed).</summary>
     private string CompleteBody(Order order, DoorSession session)
