@@ -84,9 +84,21 @@ public static class CheckDoorSessionHandler
         PayScoreServiceOrders payScore, Orders.OrderPushes orders, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
-        if (DoorSessionRules.IsTerminal(session.Status) || (message.IfNotUnderWay && session.Status is not (DoorSessionStatus.Created or DoorSessionStatus.Opening)))
-            return;
-        var o = options.Value;
+        if (!DoorSessionRules.IsTerminal(session.Status))
+            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, options.Value, clock, ct);
+    }
+
+    public static async Task Handle(CheckDoorSessionUnderWay message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
+        PayScoreServiceOrders payScore, Orders.OrderPushes orders, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.SessionNo == message.SessionNo, ct);
+        if (session.Status is DoorSessionStatus.Created or DoorSessionStatus.Opening)
+            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, options.Value, clock, ct);
+    }
+
+    private static async Task CheckAsync(DoorSession session, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
+        PayScoreServiceOrders payScore, Orders.OrderPushes orders, DoorSessionOptions o, TimeProvider clock, CancellationToken ct)
+    {
         if (session.Status == DoorSessionStatus.Created && session.PayScoreRequest is not null)
         {
             // The Pay Score deadline: 需确认 not confirmed, or a create whose answer was never applied.

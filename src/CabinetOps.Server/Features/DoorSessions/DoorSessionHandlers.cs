@@ -85,15 +85,21 @@ public sealed record ResendDoorOpen(long SessionId) : IExternalWork
     public string Describe() => $"向小麦重发开门指令（会话 {SessionId}）";
 }
 
-/// <summary>
-/// Durable work: ask the vendor about a session whose door events are overdue (§2.12).
-/// <c>IfNotUnderWay</c>: the safety net scheduled with the session itself — it acts only on a session
-/// still created or opening by then (the open never went out, or the request died half-way), and
-/// leaves the others to the checks their own progress scheduled.
-/// </summary>
-public sealed record CheckDoorSession(long SessionId, bool IfNotUnderWay = false) : IExternalWork
+/// <summary>Durable work: ask the vendor about a session whose door events are overdue (§2.12).</summary>
+public sealed record CheckDoorSession(long SessionId) : IExternalWork
 {
     public string Describe() => $"向小麦核对开门会话 {SessionId}";
+}
+
+/// <summary>
+/// Durable work: the safety net scheduled in the same commit as the session itself, so it names the
+/// session by its number (the id does not exist before that commit). It acts only on a session still
+/// created or opening by then (the open never went out, or the request died half-way) and leaves the
+/// others to the checks their own progress scheduled.
+/// </summary>
+public sealed record CheckDoorSessionUnderWay(string SessionNo) : IExternalWork
+{
+    public string Describe() => $"核对开门会话 {SessionNo} 是否已开始";
 }
 
 /// <summary>
@@ -214,7 +220,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         // The safety net goes in with the session: whatever happens to this request after the commit
         // (a crash, a database error, a lost answer), the session is checked and cannot stay open forever.
         var o = sessionOptions.Value;
-        await work.ScheduleAsync(new CheckDoorSession(session.Id, IfNotUnderWay: true),
+        await work.ScheduleAsync(new CheckDoorSessionUnderWay(session.SessionNo),
             (serviceOrder ? o.PayScoreConfirmTimeout : TimeSpan.Zero) + TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
         try
         {

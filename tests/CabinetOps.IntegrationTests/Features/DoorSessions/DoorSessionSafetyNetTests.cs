@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using CabinetOps.Server.Features.DoorSessions;
+using CabinetOps.Server.Infrastructure.Persistence;
+using CabinetOps.Server.Integrations.Xiaomai;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CabinetOps.IntegrationTests.Features.DoorSessions;
+
+/// <summary>
+/// The safety net stored with every session: a request that dies after the session's insert and
+/// before the vendor's answer is applied (a crash, a lost process) leaves nothing else scheduled.
+/// </summary>
+public sealed class DoorSessionSafetyNetTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ASessionWhoseOpenRequestDiedAfterTheInsertIsExpiredAndTheCustomerCanOpenAgain(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var opens = new StrongBox<int>();
+        await using var host = new TestHost(database,
+            services => services.AddHttpClient<XiaomaiClient>().AddHttpMessageHandler(() => new CrashOnFirstOpen(opens)),
+            new Dictionary<string, string?>
+            {
+                // The net is cast 5 s after the insert; the vendor's "no such session" proves at once that it was never accepted.
+                ["DoorSessions:UnlockWindowSeconds"] = "5",
+                ["DoorSessions:OpeningCheckGrace"] = "00:00:00",
+                ["DoorSessions:NotFoundProvesAfter"] = "00:00:00",
+            }).Start();
+        var device = await host.NewCabinetAsync();
+        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
+        using (var ops = await host.SignedInClientAsync("ops"))
+            (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = 1000, reason = "测试发放" })).EnsureSuccessStatusCode();
+
+        var died = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") });
+        Assert.Equal(HttpStatusCode.InternalServerError, died.StatusCode);
+        var stored = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.CustomerId == customerId));
+        Assert.Equal(DoorSessionStatus.Created, stored.Status);
+
+        var expired = await Eventually.WaitAsync(
+            () => host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.Id == stored.Id)),
+            s => s.Status == DoorSessionStatus.Expired, "the safety net to expire the session");
+        Assert.Equal("NOT_ACCEPTED", expired.FailureCode);
+
+        var again = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.NotEqual(stored.SessionNo, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString());
+    }
+
+    /// <summary>The server "dies" on its first open command: the call ends in an exception no code path expects, before anything reaches the vendor.</summary>
+    private sealed class CrashOnFirstOpen(StrongBox<int> opens) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath.EndsWith("/open", StringComparison.Ordinal) && Interlocked.Increment(ref opens.Value) == 1
+                ? throw new InvalidOperationException("simulated crash of the server process during the open")
+                : base.SendAsync(request, cancellationToken);
+    }
+}
