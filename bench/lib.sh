@@ -4,7 +4,8 @@
 # in a second process on :5091. Source it, then call bench_start [extra KEY=VALUE environment…]
 # (given to both processes). Sets URL, SIM_URL, CS, SERVER, SIM, WORK.
 # Env: PGTEST_DURABLE=0 (fsync off, for comparison); BENCH_POOL (the server's connection pool size, default 200) and
-# BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
+# BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_SERVER_ENV ("KEY=VALUE …" for the
+# server under test only, e.g. runtime settings); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
 # (server log, and every SQL command with its duration, kept in /tmp/bench-server.log).
 PORT=5090
 SIM_PORT=5091
@@ -39,7 +40,7 @@ bench_start() {
     Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai WeChatPay__NotifyUrl=$URL/webhooks/wechatpay \
     RateLimits__CustomerLoginPerMinute=100000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 RateLimits__DeviceOpenPerMinute=100000 \
     ProductSync__Interval=00:00:00 \
-    "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=${BENCH_SQL_LOG_LEVEL:-Warning}" "$@" \
+    "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=${BENCH_SQL_LOG_LEVEL:-Warning}" "$@" ${BENCH_SERVER_ENV:-} \
     setsid dotnet $out/CabinetOps.Server.dll >"$WORK/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 120); do curl -fs -o /dev/null $URL/readyz && break; sleep 0.5; done

@@ -28,7 +28,8 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
         switch (push.EventType)
         {
             case "door.opened":
-                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct))
+                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct,
+                        expected: session.Status))
                 {
                     // No close within the vendor's bound: ask it (§2.12 item 2).
                     await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.OpenedCheckAfter);
@@ -36,7 +37,8 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
 
                 break;
             case "door.closed":
-                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct))
+                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct,
+                        expected: session.Status))
                 {
                     // No order within the vendor's bound: ask it (§2.12 item 2).
                     await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.ClosedCheckAfter);
@@ -45,7 +47,7 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
                 break;
             case "door.open_failed":
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"小麦：开门失败 {data.Reason}", (data.FailedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason));
+                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason), session.Status);
                 break;
             case "door.left_open":
                 // An alarm for store staff (alerts come with monitoring); the session goes on.

@@ -49,7 +49,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
         {
             await moves.RecordVendorFactsAsync(session.Id, wheatOrderNo, null, data.SessionSeq, ct);
             // The order proves the door closed, whether or not door.closed arrived first.
-            await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：订单已生成，门已关闭", closedAt, ct);
+            await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：订单已生成，门已关闭", closedAt, ct, expected: session.Status);
             if (lines.Count == 0 && data.TotalFen == 0)
             {
                 await SettleEmptyAsync(session, ct);
@@ -115,7 +115,8 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
         if (session is null)
             return null;
 
-        await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, $"订单 {order.OrderNo} 已生成{(hold is { } h ? $"，{h.Label()}待审核" : "")}", null, ct);
+        await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, $"订单 {order.OrderNo} 已生成{(hold is { } h ? $"，{h.Label()}待审核" : "")}", null, ct,
+            expected: DoorSessionStatus.Closed);
         if (hold is null)
             await charging.ChargeAsync(order, session, ct);
         return null;

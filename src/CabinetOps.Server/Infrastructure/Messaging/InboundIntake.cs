@@ -11,13 +11,17 @@ namespace CabinetOps.Server.Infrastructure.Messaging;
 /// common case is one commit and no queue round trip. If that fails, nothing of it was committed,
 /// and the row is stored with <paramref name="retry"/>, durable work that applies it later on the
 /// retry schedule. Either way the push is committed before the answer.
+/// Once a verified push is being taken in, the sender hanging up (its timeout under load) does not
+/// stop it: the work is finished and committed, and the sender's retry is answered as a duplicate
+/// instead of doing it all again. Only the server's own shutdown cancels it.
 /// </summary>
 public static class InboundIntake
 {
     /// <summary>True when taken in (applied or stored); false when a parallel delivery of the same push had already stored it.</summary>
     public static async Task<bool> AcceptAsync(InboundMessage row, object apply, IExternalWork retry, UnitOfWork work, IMessageBus bus, IServiceProvider services,
-        ILogger logger, CancellationToken ct)
+        ILogger logger)
     {
+        var ct = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         try
         {
             await bus.InvokeAsync(apply, ct);

@@ -109,7 +109,7 @@ public static class WechatPayWebhook
         };
         // A duplicate (false) is answered 204 as well: the notification is ours already.
         await InboundIntake.AcceptAsync(row, new ApplyWechatPayNotification(row), new WechatPayNotificationReceived(notification.Id, notification.EventType), work, bus,
-            http.RequestServices, loggers.CreateLogger(typeof(WechatPayWebhook)), ct);
+            http.RequestServices, loggers.CreateLogger(typeof(WechatPayWebhook)));
         return TypedResults.NoContent();
     }
 

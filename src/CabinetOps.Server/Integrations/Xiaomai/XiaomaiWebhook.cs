@@ -108,7 +108,7 @@ public static partial class XiaomaiWebhook
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
             Body = Encoding.UTF8.GetString(verified.Body!),
         };
-        if (!await InboundIntake.AcceptAsync(row, new ApplyXiaomaiPush(row), new XiaomaiEventReceived(push.EventId, push.EventType), work, bus, http.RequestServices, logger, ct))
+        if (!await InboundIntake.AcceptAsync(row, new ApplyXiaomaiPush(row), new XiaomaiEventReceived(push.EventId, push.EventType), work, bus, http.RequestServices, logger))
             return Ack(push.EventId, duplicate: true);
         logger.LogInformation("Took in Xiaomai push {EventType} {EventId}", push.EventType, push.EventId);
         return Ack(push.EventId, duplicate: false);
