@@ -5,7 +5,8 @@
 # (given to both processes). Sets URL, SIM_URL, CS, SERVER, SIM, WORK.
 # Env: PGTEST_DURABLE=0 (fsync off, for comparison); BENCH_POOL (the server's connection pool size, default 200) and
 # BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_SERVER_ENV ("KEY=VALUE …" for the
-# server under test only, e.g. runtime settings); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
+# server under test only, e.g. runtime settings); BENCH_SERVER_DIR (the server build to run, e.g. a
+# `dotnet publish` output; default the Release build); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
 # (server log, and every SQL command with its duration, kept in /tmp/bench-server.log).
 PORT=5090
 SIM_PORT=5091
@@ -21,9 +22,9 @@ bench_start() {
   SIM_URL=http://127.0.0.1:$SIM_PORT
   export BENCH_SANDBOX_URL=$SIM_URL   # the load generator sends /sandbox/* there (SandboxRouting)
   CS="Host=127.0.0.1;Port=$PGTEST_PORT;Username=app;Password=app;Database=bench"
-  local out=src/CabinetOps.Server/bin/Release/net10.0
+  local out=${BENCH_SERVER_DIR:-src/CabinetOps.Server/bin/Release/net10.0}
   cp $out/appsettings.Development.json $out/appsettings.Benchmark.json
-  local common=(ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_CONTENTROOT=$PWD/$out DataPath=$WORK/data
+  local common=(ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_CONTENTROOT=$(realpath $out) DataPath=$WORK/data
     Integrations__WechatLogin__BaseUrl=$SIM_URL/sandbox/wechat/ Xiaomai__ApiBaseUrl=$SIM_URL/sandbox/xiaomai/ Erp__BaseUrl=$SIM_URL/sandbox/erp/
     WeChatPay__BaseUrl=$SIM_URL/sandbox/wechatpay/ Logging__LogLevel__Default=${BENCH_LOG_LEVEL:-Warning})
   # The outside world (Xiaomai, WeChat, WeChat Pay, ERP simulators) runs in a host of its own, as in
