@@ -90,6 +90,13 @@ public sealed class OrderPayment
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>
+    /// What has gone back, or is on its way back, from this payment: reserved when a refund is stored,
+    /// released when WeChat refuses or closes it (<see cref="RefundCap"/>). A CHECK constraint keeps it
+    /// between 0 and <see cref="Amount"/>, so no code path can refund more than the payment received.
+    /// </summary>
+    public Money RefundedAmount { get; set; }
+
     /// <summary>Not collected and never will be (a closed JSAPI attempt, a Pay Score order settled by another channel).</summary>
     public void Cancel(string reason, DateTime now)
     {

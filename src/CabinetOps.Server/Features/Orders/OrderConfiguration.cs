@@ -60,7 +60,7 @@ internal sealed class OrderPaymentConfiguration : IEntityTypeConfiguration<Order
 {
     public void Configure(EntityTypeBuilder<OrderPayment> b)
     {
-        b.ToTable("order_payments");
+        b.ToTable("order_payments", t => t.HasCheckConstraint("ck_order_payments_refunded_amount", "refunded_amount >= 0 AND refunded_amount <= amount"));
         b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.IdempotencyKey).HasMaxLength(100);

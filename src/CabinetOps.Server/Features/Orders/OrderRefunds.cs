@@ -35,20 +35,36 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
     /// <summary>A payment that collected what another channel had already collected goes back in full (DESIGN §6).</summary>
     public async Task RefundDoubleCollectionAsync(Order order, OrderPayment payment, CancellationToken ct)
     {
-        var outRefundNo = $"{payment.OutTradeNo ?? payment.TransactionId}-R";
+        if (!await RequestAsync(order, payment, payment.Amount, $"{payment.OutTradeNo ?? payment.TransactionId}-R", "重复支付退款", ct))
+            logger.LogError("Double collection {PaymentId} of order {OrderNo} not refunded: the payment has been refunded already", payment.Id, order.OrderNo);
+    }
+
+    /// <summary>
+    /// Stores a refund of <paramref name="amount"/> from <paramref name="payment"/> for the cause named by
+    /// <paramref name="outRefundNo"/> and sends it as durable work, in the caller's transaction. A cause
+    /// already stored is not refunded again (true); false when the payment has not that much left to
+    /// give back (<see cref="RefundCap"/>), and nothing is stored. A refund changes the order's money, so
+    /// it takes the order's lock first (decision 0012; a no-op when the caller holds it already).
+    /// </summary>
+    public async Task<bool> RequestAsync(Order order, OrderPayment payment, Money amount, string outRefundNo, string reason, CancellationToken ct)
+    {
+        await db.LockOrderAsync(order.Id, ct);
         if (await db.OrderRefunds.AnyAsync(r => r.OutRefundNo == outRefundNo, ct))
-            return;
+            return true;
+        if (!await db.TryReserveRefundAsync(payment.Id, amount, ct))
+            return false;
         db.OrderRefunds.Add(new OrderRefund
         {
             OrderId = order.Id,
             PaymentId = payment.Id,
             OutRefundNo = outRefundNo,
-            Amount = payment.Amount,
+            Amount = amount,
             Status = RefundStatus.Pending,
-            Reason = "重复支付退款",
+            Reason = reason,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
         await queue.EnqueueAsync(new SendRefund(outRefundNo), ct);
+        return true;
     }
 
     public async Task SendAsync(string outRefundNo, CancellationToken ct)
@@ -64,6 +80,8 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
         {
             logger.LogError("Refund {OutRefundNo} refused: {Code} {Message}", outRefundNo, answer.ErrorCode, answer.Message);
             Settle(refund, null, $"微信支付拒绝退款：{answer.Message ?? answer.ErrorCode}");
+            // Never accepted: nothing left the merchant, so the money can be refunded again.
+            await db.ReleaseRefundAsync(refund.PaymentId, refund.Amount, ct);
         }
         else
         {
@@ -122,6 +140,10 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
             case "ABNORMAL":
                 logger.LogError("Refund {OutRefundNo} ended {Status}", refund.OutRefundNo, status);
                 Settle(refund, refundId, status == "CLOSED" ? "退款已关闭，需重新发起" : "退款异常（原路退回失败），请在微信支付商户平台处理");
+                // CLOSED gave the money back to the merchant, so it may be refunded again; after ABNORMAL
+                // it sits with WeChat until staff redirect it there, and stays reserved.
+                if (status == "CLOSED")
+                    await db.ReleaseRefundAsync(refund.PaymentId, refund.Amount, ct);
                 return;
         }
 

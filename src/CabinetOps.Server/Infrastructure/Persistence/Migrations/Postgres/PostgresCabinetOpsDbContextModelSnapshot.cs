@@ -852,6 +852,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("prepay_id");
 
+                    b.Property<decimal>("RefundedAmount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("refunded_amount");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -881,7 +885,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_order_payments_out_trade_no");
 
-                    b.ToTable("order_payments", (string)null);
+                    b.ToTable("order_payments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_payments_refunded_amount", "refunded_amount >= 0 AND refunded_amount <= amount");
+                        });
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderRefund", b =>

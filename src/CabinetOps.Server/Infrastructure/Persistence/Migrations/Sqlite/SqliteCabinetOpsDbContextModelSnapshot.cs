@@ -829,6 +829,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("prepay_id");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_amount");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -858,7 +862,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_order_payments_out_trade_no");
 
-                    b.ToTable("order_payments", (string)null);
+                    b.ToTable("order_payments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_payments_refunded_amount", "refunded_amount >= 0 AND refunded_amount <= amount");
+                        });
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderRefund", b =>
