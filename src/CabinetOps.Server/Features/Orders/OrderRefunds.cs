@@ -51,6 +51,9 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
         await db.LockOrderAsync(order.Id, ct);
         if (await db.OrderRefunds.AnyAsync(r => r.OutRefundNo == outRefundNo, ct))
             return true;
+        // The payment may have been collected, or even stored, in this very transaction: the
+        // reservation reads its row, so what is pending is written first (nothing is committed).
+        await db.SaveChangesAsync(ct);
         if (!await db.TryReserveRefundAsync(payment.Id, amount, ct))
             return false;
         db.OrderRefunds.Add(new OrderRefund
