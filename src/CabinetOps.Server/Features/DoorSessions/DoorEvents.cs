@@ -47,7 +47,7 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
                 break;
             case "door.open_failed":
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"小麦：开门失败 {data.Reason}", (data.FailedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason), session.Status);
+                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason), expected: session.Status);
                 break;
             case "door.left_open":
                 // An alarm for store staff (alerts come with monitoring); the session goes on.

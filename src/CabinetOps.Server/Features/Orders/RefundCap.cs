@@ -16,23 +16,18 @@ public static class RefundCap
     public static async Task<bool> TryReserveRefundAsync(this CabinetOpsDbContext db, long paymentId, Money amount, CancellationToken ct)
     {
         Require(db, amount);
+        var x = db.MoneyColumnValue(amount);
         var succeeded = nameof(PaymentRecordStatus.Succeeded);
-        // Money is numeric yuan on PostgreSQL and integer fen on SQLite (CabinetOpsDbContext.ConfigureMoney).
-        var rows = db.Database.IsNpgsql()
-            ? await db.Database.ExecuteSqlAsync(
-                $"UPDATE order_payments SET refunded_amount = refunded_amount + {amount.ToYuan()} WHERE id = {paymentId} AND status = {succeeded} AND refunded_amount + {amount.ToYuan()} <= amount", ct)
-            : await db.Database.ExecuteSqlAsync(
-                $"UPDATE order_payments SET refunded_amount = refunded_amount + {amount.Fen} WHERE id = {paymentId} AND status = {succeeded} AND refunded_amount + {amount.Fen} <= amount", ct);
-        return rows == 1;
+        return await db.Database.ExecuteSqlAsync(
+            $"UPDATE order_payments SET refunded_amount = refunded_amount + {x} WHERE id = {paymentId} AND status = {succeeded} AND refunded_amount + {x} <= amount", ct) == 1;
     }
 
     /// <summary>Gives a reservation back: the refund never reached the customer and may be made again.</summary>
     public static async Task ReleaseRefundAsync(this CabinetOpsDbContext db, long paymentId, Money amount, CancellationToken ct)
     {
         Require(db, amount);
-        _ = db.Database.IsNpgsql()
-            ? await db.Database.ExecuteSqlAsync($"UPDATE order_payments SET refunded_amount = refunded_amount - {amount.ToYuan()} WHERE id = {paymentId}", ct)
-            : await db.Database.ExecuteSqlAsync($"UPDATE order_payments SET refunded_amount = refunded_amount - {amount.Fen} WHERE id = {paymentId}", ct);
+        var x = db.MoneyColumnValue(amount);
+        await db.Database.ExecuteSqlAsync($"UPDATE order_payments SET refunded_amount = refunded_amount - {x} WHERE id = {paymentId}", ct);
     }
 
     private static void Require(CabinetOpsDbContext db, Money amount)

@@ -66,6 +66,9 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
 
     protected abstract void ConfigureMoney(ModelConfigurationBuilder configurationBuilder);
 
+    /// <summary>A money value as its column stores it, for the few statements written in SQL (fen on SQLite, yuan on PostgreSQL).</summary>
+    public abstract object MoneyColumnValue(Money money);
+
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
@@ -77,6 +80,8 @@ public sealed class SqliteCabinetOpsDbContext(DbContextOptions<SqliteCabinetOpsD
     protected override void ConfigureMoney(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.Properties<Money>().HaveConversion<MoneyToFenConverter>();
 
+    public override object MoneyColumnValue(Money money) => money.Fen;
+
     private sealed class MoneyToFenConverter() : ValueConverter<Money, long>(m => m.Fen, fen => new Money(fen));
 }
 
@@ -85,6 +90,8 @@ public sealed class PostgresCabinetOpsDbContext(DbContextOptions<PostgresCabinet
 {
     protected override void ConfigureMoney(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.Properties<Money>().HaveConversion<MoneyToYuanConverter>().HaveColumnType("numeric(10,2)");
+
+    public override object MoneyColumnValue(Money money) => money.ToYuan();
 
     private sealed class MoneyToYuanConverter() : ValueConverter<Money, decimal>(m => m.Fen / 100m, y => new Money((long)(y * 100m)));
 }
