@@ -66,6 +66,13 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["DurableWork:RetryDelays:1"] = "00:00:00.400",
             ["DurableWork:RetryDelays:2"] = "00:00:00.800",
             ["DurableWork:PollingInterval"] = "00:00:00.100",
+            // Outside calls get a minute, not the production 5–10 s: on a loaded 2-core CI machine the
+            // in-process simulators can be starved for seconds, and no test is about a timeout (faults
+            // are switched on explicitly). A login that timed out read as "WeChat busy" and failed CI.
+            ["Integrations:WechatLogin:Timeout"] = "00:01:00",
+            ["WeChatPay:Timeout"] = "00:01:00",
+            ["Xiaomai:OpenTimeoutSeconds"] = "60",
+            ["Xiaomai:QueryTimeoutSeconds"] = "60",
             // Every test calls from 127.0.0.1; the limits are tested on their own (RateLimitTests).
             ["RateLimits:StaffSignInPerMinute"] = "10000",
             ["RateLimits:CustomerLoginPerMinute"] = "10000",
