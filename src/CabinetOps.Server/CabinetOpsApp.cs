@@ -120,6 +120,8 @@ public static class CabinetOpsApp
         services.AddScoped<JsapiCharging>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<JsapiCharging>());
         services.AddScoped<OrderRefunds>();
+        services.AddOptions<CorrectionOptions>().BindConfiguration(CorrectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<OrderCorrections>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<OrderRefunds>());
         services.AddScoped<CustomerOrderHandlers>();
         services.AddScoped<OrderAdmin>();
@@ -228,6 +230,7 @@ public static class CabinetOpsApp
         app.MapDoorSessionsApi();
         app.MapCustomerOrdersApi();
         app.MapOrderAdminApi();
+        app.MapOrderCorrectionsApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         app.MapWechatPayWebhook();

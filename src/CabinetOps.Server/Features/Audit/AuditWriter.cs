@@ -67,6 +67,10 @@ public static class AuditActions
         ["customer.unblock"] = "解除拉黑",
         ["manual-work.retry"] = "人工队列：立即重试",
         ["manual-work.resolve"] = "人工队列：标记已处理",
+        ["order.correct"] = "订单修正",
+        ["order.correction-request"] = "发起修正（待审批）",
+        ["order.correction-approve"] = "审批通过修正",
+        ["order.correction-reject"] = "驳回修正",
     };
 
     public static string Label(string action) => Labels.TryGetValue(action, out var l) ? l : action;

@@ -35,6 +35,17 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
     }
 
     /// <summary>
+    /// A 补扣 order is charged the way its original was: tickets at once (the remainder due by WeChat);
+    /// a WeChat order waits, unpaid, for the customer to pay it by JSAPI from 我的订单, and the
+    /// unpaid-order block at the next scan sends them there.
+    /// </summary>
+    public async Task ChargeSupplementaryAsync(Order order, CancellationToken ct)
+    {
+        if (order.PaymentType == PaymentType.Tickets)
+            await ChargeTicketsAsync(order, clock.GetUtcNow().UtcDateTime, ct);
+    }
+
+    /// <summary>
     /// 礼票: the tickets that cover whole fen are deducted with the payment record in one transaction;
     /// what they cannot cover is due by WeChat (<c>wx_payment_amount</c>) and the order stays unpaid for it.
     /// </summary>

@@ -67,7 +67,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             return $"订单 {wheatOrderNo} 的设备 {data.DeviceCode} 未登记或未绑定门店";
         var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == storeId, ct);
         var settings = StoreDefaults.Effective(store, await defaults.GetAsync(ct));
-        var priced = OrderRules.Price(lines, data.TotalFen, data.ItemCount, await CatalogueAsync(store.Id, lines, ct), settings.OrderAmountLimit, settings.ItemCountLimit);
+        var priced = OrderRules.Price(lines, data.TotalFen, data.ItemCount, await db.CataloguePricesAsync(store.Id, lines.Select(l => l.SkuCode), ct), settings.OrderAmountLimit, settings.ItemCountLimit);
         var hold = session is null ? OrderHold.NoSession : priced.Hold;
         var now = clock.GetUtcNow().UtcDateTime;
         var order = new Order
@@ -120,21 +120,6 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
         if (hold is null)
             await charging.ChargeAsync(order, session, ct);
         return null;
-    }
-
-    /// <summary>Our price of each product named by the lines, in this store (its own price where set).</summary>
-    private async Task<Dictionary<string, CataloguePrice>> CatalogueAsync(int storeId, IReadOnlyList<VendorLine> lines, CancellationToken ct)
-    {
-        var codes = lines.Select(l => l.SkuCode).Where(c => c.Length > 0).Distinct().ToList();
-        return await (from p in db.Products.AsNoTracking()
-                      where codes.Contains(p.ProductCode)
-                      select new
-                      {
-                          p.ProductCode,
-                          p.Id,
-                          p.Name,
-                          Price = db.StoreProductPrices.Where(sp => sp.StoreId == storeId && sp.ProductId == p.Id).Select(sp => (Money?)sp.Price).FirstOrDefault() ?? p.Price,
-                      }).ToDictionaryAsync(p => p.ProductCode, p => new CataloguePrice(p.Id, p.Name, p.Price), ct);
     }
 
     /// <summary>

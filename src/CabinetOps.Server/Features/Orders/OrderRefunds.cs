@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CabinetOps.Server.Features.Staff;
+using CabinetOps.Server.Features.Tickets;
 using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
 using CabinetOps.Server.Integrations.WechatPay;
@@ -27,7 +29,7 @@ public sealed record CheckRefund(string OutRefundNo, int Attempt = 1) : IExterna
 /// Issue #6 refunds a double collection (the customer paid by JSAPI while Pay Score also collected);
 /// corrections (issue #7) add their own causes.
 /// </summary>
-public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatPay, WorkQueue queue, IOptions<WechatPayOptions> options,
+public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatPay, WorkQueue queue, TicketLedger tickets, IOptions<WechatPayOptions> options,
     IOptions<OrderOptions> orderOptions, TimeProvider clock, ILogger<OrderRefunds> logger) : IWechatPayEventProcessor
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED"];
@@ -45,8 +47,11 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
     /// already stored is not refunded again (true); false when the payment has not that much left to
     /// give back (<see cref="RefundCap"/>), and nothing is stored. A refund changes the order's money, so
     /// it takes the order's lock first (decision 0012; a no-op when the caller holds it already).
+    /// Tickets are our own money: their refund is a ledger entry for the order's customer, made and
+    /// settled in this same transaction.
     /// </summary>
-    public async Task<bool> RequestAsync(Order order, OrderPayment payment, Money amount, string outRefundNo, string reason, CancellationToken ct)
+    public async Task<bool> RequestAsync(Order order, OrderPayment payment, Money amount, string outRefundNo, string reason, CancellationToken ct,
+        StaffActor? actor = null)
     {
         await db.LockOrderAsync(order.Id, ct);
         if (await db.OrderRefunds.AnyAsync(r => r.OutRefundNo == outRefundNo, ct))
@@ -56,7 +61,7 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
         await db.SaveChangesAsync(ct);
         if (!await db.TryReserveRefundAsync(payment.Id, amount, ct))
             return false;
-        db.OrderRefunds.Add(new OrderRefund
+        var refund = new OrderRefund
         {
             OrderId = order.Id,
             PaymentId = payment.Id,
@@ -65,8 +70,19 @@ public sealed class OrderRefunds(CabinetOpsDbContext db, WechatPayClient wechatP
             Status = RefundStatus.Pending,
             Reason = reason,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
-        });
-        await queue.EnqueueAsync(new SendRefund(outRefundNo), ct);
+        };
+        db.OrderRefunds.Add(refund);
+        if (payment.Channel != PaymentChannel.Tickets)
+        {
+            await queue.EnqueueAsync(new SendRefund(outRefundNo), ct);
+            return true;
+        }
+
+        var credited = await tickets.PostAsync(order.UserId ?? throw new InvalidOperationException($"订单 {order.OrderNo} 没有顾客，礼票无处可退"),
+            TicketEntryKind.Refund, amount.ToTickets(), reason, actor ?? StaffActor.System, order.OrderNo, ct);
+        if (!credited.IsSuccess)
+            throw new InvalidOperationException($"退回礼票失败：{credited.Problem!.Title}");
+        Settle(refund, null, null);
         return true;
     }
 

@@ -21,6 +21,8 @@ public static class Permissions
     public const string ProductsSync = "products.sync";
     public const string ProductsPrice = "products.price";
     public const string OrdersView = "orders.view";
+    public const string OrdersCorrect = "orders.correct";
+    public const string OrdersApproveCorrection = "orders.approve-correction";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -42,6 +44,8 @@ public static class Permissions
         [ProductsSync] = "同步 ERP 商品",
         [ProductsPrice] = "设置门店价格",
         [OrdersView] = "查看订单",
+        [OrdersCorrect] = "修正订单（退款、补扣）",
+        [OrdersApproveCorrection] = "审批超额修正退款",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -65,14 +69,14 @@ public static class Roles
              Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin,
              Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust,
              Staff.Permissions.DevicesView, Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.ProductsSync,
-             Staff.Permissions.ProductsPrice, Staff.Permissions.OrdersView]),
+             Staff.Permissions.ProductsPrice, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect]),
         // A franchise manager runs their own stores (within their scope) but does not create or close them.
         new(Franchisee, "加盟商", false,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.DevicesView,
-             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.OrdersView]),
+             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect]),
         new(Finance, "财务", true,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView, Staff.Permissions.DevicesView,
-             Staff.Permissions.ProductsView, Staff.Permissions.OrdersView]),
+             Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersApproveCorrection]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

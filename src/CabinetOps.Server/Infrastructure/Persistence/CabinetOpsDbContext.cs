@@ -27,6 +27,7 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<OrderItem> OrderItems => Set<OrderItem>();
     public DbSet<OrderPayment> OrderPayments => Set<OrderPayment>();
     public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
+    public DbSet<OrderCorrection> OrderCorrections => Set<OrderCorrection>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<AdminUserStore> AdminUserStores => Set<AdminUserStore>();
     public DbSet<Role> Roles => Set<Role>();

@@ -25,5 +25,13 @@ public readonly record struct Money(long Fen) : IComparable<Money>
 
     public int CompareTo(Money other) => Fen.CompareTo(other.Fen);
 
+    public static bool operator <(Money a, Money b) => a.Fen < b.Fen;
+
+    public static bool operator >(Money a, Money b) => a.Fen > b.Fen;
+
+    public static bool operator <=(Money a, Money b) => a.Fen <= b.Fen;
+
+    public static bool operator >=(Money a, Money b) => a.Fen >= b.Fen;
+
     public override string ToString() => ToYuan().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -17,29 +17,6 @@ namespace CabinetOps.IntegrationTests.Features.Orders;
 /// </summary>
 public abstract class OrderPaymentTests(AppFixture app) : OrderTestBase(app)
 {
-    private static string? Code(JsonElement problem) => problem.GetProperty("type").GetString()?.Split('/')[^1];
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static async Task<JsonElement> PayAsync(HttpClient client, string orderNo, string? method = null, HttpStatusCode expected = HttpStatusCode.OK) =>
-        await JsonAsync(await client.PostAsJsonAsync($"/api/mp/orders/{orderNo}/pay", new { method }), expected);
-
-    private static async Task<JsonElement> CheckAsync(HttpClient client, string orderNo) =>
-        await JsonAsync(await client.PostAsync($"/api/mp/orders/{orderNo}/payment-check", null));
-
-    /// <summary>The customer pays in WeChat what <c>wx.requestPayment</c> was given (the simulator finds the order by its prepay id).</summary>
-    private async Task PayInWechatAsync(JsonElement requestPayment)
-    {
-        var prepayId = requestPayment.GetProperty("package").GetString()!["prepay_id=".Length..];
-        using var sandbox = Host.CreateHttpClient();
-        (await sandbox.PostAsync($"/sandbox/wechatpay/prepay/{prepayId}/pay", null)).EnsureSuccessStatusCode();
-    }
-
     /// <summary>A ticket customer whose balance covers only part of the most expensive product on the shelf.</summary>
     private async Task<(HttpClient Client, string OrderNo, long Total, long TicketPart)> ShortTicketOrderAsync()
     {

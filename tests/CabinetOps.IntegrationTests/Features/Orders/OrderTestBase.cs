@@ -101,4 +101,27 @@ public abstract class OrderTestBase(AppFixture app)
             (await sandbox.PostAsync($"/sandbox/wechatpay/faults?{fault}=false", null)).EnsureSuccessStatusCode();
         }
     }
+
+    protected static string? Code(JsonElement problem) => problem.GetProperty("type").GetString()?.Split('/')[^1];
+
+    protected static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    protected static async Task<JsonElement> PayAsync(HttpClient client, string orderNo, string? method = null, HttpStatusCode expected = HttpStatusCode.OK) =>
+        await JsonAsync(await client.PostAsJsonAsync($"/api/mp/orders/{orderNo}/pay", new { method }), expected);
+
+    protected static async Task<JsonElement> CheckAsync(HttpClient client, string orderNo) =>
+        await JsonAsync(await client.PostAsync($"/api/mp/orders/{orderNo}/payment-check", null));
+
+    /// <summary>The customer pays in WeChat what <c>wx.requestPayment</c> was given (the simulator finds the order by its prepay id).</summary>
+    protected async Task PayInWechatAsync(JsonElement requestPayment)
+    {
+        var prepayId = requestPayment.GetProperty("package").GetString()!["prepay_id=".Length..];
+        using var sandbox = Host.CreateHttpClient();
+        (await sandbox.PostAsync($"/sandbox/wechatpay/prepay/{prepayId}/pay", null)).EnsureSuccessStatusCode();
+    }
 }

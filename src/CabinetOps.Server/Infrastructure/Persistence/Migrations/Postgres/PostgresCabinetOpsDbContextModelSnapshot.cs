@@ -653,6 +653,133 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AfterLines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("after_lines");
+
+                    b.Property<decimal>("AfterTotal")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("after_total");
+
+                    b.Property<DateTime?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("BeforeLines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("before_lines");
+
+                    b.Property<decimal>("BeforeTotal")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("before_total");
+
+                    b.Property<string>("CorrectionNo")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("correction_no");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<decimal>("RefundAmount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("refund_amount");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<int?>("RequestedById")
+                        .HasColumnType("integer")
+                        .HasColumnName("requested_by_id");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("requested_by_name");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("review_note");
+
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<int?>("ReviewedById")
+                        .HasColumnType("integer")
+                        .HasColumnName("reviewed_by_id");
+
+                    b.Property<string>("ReviewedByName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("reviewed_by_name");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("SupplementaryAmount")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("supplementary_amount");
+
+                    b.Property<string>("SupplementaryOrderNo")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("supplementary_order_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_corrections");
+
+                    b.HasIndex("CorrectionNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_corrections_correction_no");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_corrections_request_id");
+
+                    b.HasIndex("OrderId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_corrections_order_id_seq");
+
+                    b.HasIndex("Status", "RequestedAt")
+                        .HasDatabaseName("ix_order_corrections_status_requested_at");
+
+                    b.ToTable("order_corrections", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderExport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1452,6 +1579,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "orders.correct"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "orders.approve-correction"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1527,6 +1664,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "orders.correct"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1562,6 +1704,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "orders.correct"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -1589,6 +1736,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         {
                             RoleCode = "finance",
                             Permission = "orders.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "orders.approve-correction"
                         });
                 });
 
@@ -2058,6 +2210,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_orders_users_user_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderCorrection", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_corrections_orders_order_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>

@@ -634,6 +634,131 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AfterLines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after_lines");
+
+                    b.Property<long>("AfterTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("after_total");
+
+                    b.Property<DateTime?>("AppliedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("BeforeLines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before_lines");
+
+                    b.Property<long>("BeforeTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("before_total");
+
+                    b.Property<string>("CorrectionNo")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("correction_no");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RefundAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_amount");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_at");
+
+                    b.Property<int?>("RequestedById")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_by_id");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by_name");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_note");
+
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<int?>("ReviewedById")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reviewed_by_id");
+
+                    b.Property<string>("ReviewedByName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_by_name");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("SupplementaryAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("supplementary_amount");
+
+                    b.Property<string>("SupplementaryOrderNo")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplementary_order_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_corrections");
+
+                    b.HasIndex("CorrectionNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_corrections_correction_no");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_corrections_request_id");
+
+                    b.HasIndex("OrderId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_corrections_order_id_seq");
+
+                    b.HasIndex("Status", "RequestedAt")
+                        .HasDatabaseName("ix_order_corrections_status_requested_at");
+
+                    b.ToTable("order_corrections", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderExport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1421,6 +1546,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "orders.correct"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "orders.approve-correction"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1496,6 +1631,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "orders.correct"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1531,6 +1671,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "orders.correct"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -1558,6 +1703,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         {
                             RoleCode = "finance",
                             Permission = "orders.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "orders.approve-correction"
                         });
                 });
 
@@ -2017,6 +2167,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_orders_users_user_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderCorrection", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_corrections_orders_order_id");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.OrderItem", b =>
