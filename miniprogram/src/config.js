@@ -18,6 +18,9 @@ const config = {
   // Per-request timeout for wx.request; WeChat's own default (60 s) is far too long for a
   // customer standing in front of a cabinet.
   requestTimeoutMs: 15000,
+  // Per-upload timeout for wx.uploadFile (complaint photos, up to 5 MB): a photo on a weak mobile
+  // connection needs longer than a JSON call, and the customer sees it uploading meanwhile.
+  uploadTimeoutMs: 60000,
   // A token this close to its expiry is treated as expired so it cannot lapse mid-request.
   tokenRefreshSkewMs: 60 * 1000,
 }

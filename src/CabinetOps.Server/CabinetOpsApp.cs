@@ -1,6 +1,8 @@
 using JasperFx;
 using CabinetOps.Sandbox;
 using CabinetOps.Server.Components;
+using CabinetOps.Server.Features.Alerts;
+using CabinetOps.Server.Features.Complaints;
 using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
@@ -122,6 +124,13 @@ public static class CabinetOpsApp
         services.AddScoped<OrderRefunds>();
         services.AddOptions<CorrectionOptions>().BindConfiguration(CorrectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<OrderCorrections>();
+        services.AddOptions<ComplaintOptions>().BindConfiguration(ComplaintOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IComplaintPhotoStore, DiskComplaintPhotoStore>();
+        services.AddScoped<ComplaintPhotoLinks>();
+        services.AddScoped<ComplaintPhotoUploads>();
+        services.AddScoped<CustomerComplaints>();
+        services.AddScoped<ComplaintAdmin>();
+        services.AddScoped<AlertBoard>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<OrderRefunds>());
         services.AddScoped<CustomerOrderHandlers>();
         services.AddScoped<OrderAdmin>();
@@ -201,6 +210,10 @@ public static class CabinetOpsApp
             (sp, ct) => sp.GetRequiredService<DeviceStatus>().PullAsync(ct)));
         services.AddRecurringJob(new RecurringJob("purge-used-nonces", _ => TimeSpan.FromMinutes(10),
             (sp, ct) => sp.GetRequiredService<NonceStore>().PurgeExpiredAsync(ct)));
+        services.AddRecurringJob(new RecurringJob("complaint-deadlines", _ => TimeSpan.FromMinutes(1),
+            (sp, ct) => sp.GetRequiredService<ComplaintAdmin>().RaiseOverdueAlertsAsync(ct)));
+        services.AddRecurringJob(new RecurringJob("purge-unused-complaint-photos", _ => TimeSpan.FromHours(1),
+            (sp, ct) => sp.GetRequiredService<ComplaintPhotoUploads>().PurgeUnusedAsync(ct)));
         services.AddRecurringJobRunner();
     }
 
@@ -231,6 +244,9 @@ public static class CabinetOpsApp
         app.MapCustomerOrdersApi();
         app.MapOrderAdminApi();
         app.MapOrderCorrectionsApi();
+        app.MapCustomerComplaintsApi();
+        app.MapComplaintAdminApi();
+        app.MapAlertsApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         app.MapWechatPayWebhook();

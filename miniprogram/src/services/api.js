@@ -67,16 +67,23 @@ function toast(title) {
   wx.showToast({ title: title, icon: 'none', duration: 2500 })
 }
 
+// The bearer token, unless options.auth is false (the login call itself). Shared with the other
+// transport that must carry it, wx.uploadFile (services/complaints.js).
+function authorize(header, options) {
+  if (options.auth !== false) {
+    const token = session.getToken()
+    if (token) header.Authorization = 'Bearer ' + token
+  }
+  return header
+}
+
 function send(options) {
   const method = options.method || 'GET'
   const header = { Accept: 'application/json, application/problem+json' }
   // WeChat's default is JSON too; saying so keeps the server's model binding unambiguous.
   if (method !== 'GET') header['Content-Type'] = 'application/json'
   Object.assign(header, options.header)
-  if (options.auth !== false) {
-    const token = session.getToken()
-    if (token) header.Authorization = 'Bearer ' + token
-  }
+  authorize(header, options)
   return new Promise(function (resolve) {
     wx.request({
       url: config.baseUrl + options.url,
@@ -101,27 +108,36 @@ function fail(options, message, status, problem) {
   return Promise.reject(ApiError(message, status, problem))
 }
 
+// One answer → the body of a 2xx, or a rejected ApiError (with its toast unless options.silent).
+// `res` is what send() resolves with: {ok: false} when no answer came, else {ok: true, status,
+// headers, body}; a transport that cannot see the headers (wx.uploadFile) passes `problem` itself.
+// replay(retryOptions) sends the same call again; it runs at most once, after a re-login on 401.
+function settle(options, res, replay) {
+  if (!res.ok) return fail(options, MSG_NETWORK, 0, null)
+  if (res.status >= 200 && res.status < 300) return res.body
+
+  const problem =
+    res.problem !== undefined ? res.problem : isProblem(res.headers) && res.body && typeof res.body === 'object' ? res.body : null
+
+  // Expired/revoked token: log in once more and replay the request once. The login call
+  // itself is sent with auth:false, so a refused wx.login code never loops back here.
+  if (res.status === 401 && options.auth !== false && !options._retried) {
+    session.clear()
+    // Required lazily: auth.js requires this module, so a top-level require would be circular.
+    const auth = require('./auth')
+    return auth.login().then(function () {
+      return replay(Object.assign({}, options, { _retried: true }))
+    })
+  }
+  if (res.status === 401) session.clear()
+
+  const message = problem ? problemMessage(problem) : res.status === 401 ? MSG_AUTH : MSG_SERVER
+  return fail(options, message, res.status, problem)
+}
+
 function request(options) {
   return send(options).then(function (res) {
-    if (!res.ok) return fail(options, MSG_NETWORK, 0, null)
-    if (res.status >= 200 && res.status < 300) return res.body
-
-    const problem = isProblem(res.headers) && res.body && typeof res.body === 'object' ? res.body : null
-
-    // Expired/revoked token: log in once more and replay the request once. The login call
-    // itself is sent with auth:false, so a refused wx.login code never loops back here.
-    if (res.status === 401 && options.auth !== false && !options._retried) {
-      session.clear()
-      // Required lazily: auth.js requires this module, so a top-level require would be circular.
-      const auth = require('./auth')
-      return auth.login().then(function () {
-        return request(Object.assign({}, options, { _retried: true }))
-      })
-    }
-    if (res.status === 401) session.clear()
-
-    const message = problem ? problemMessage(problem) : res.status === 401 ? MSG_AUTH : MSG_SERVER
-    return fail(options, message, res.status, problem)
+    return settle(options, res, request)
   })
 }
 
@@ -133,6 +149,12 @@ module.exports = {
   post: function (url, data, options) {
     return request(Object.assign({ url: url, method: 'POST', data: data }, options))
   },
+  // For another transport of the same server (wx.uploadFile in services/complaints.js), so its
+  // answers are judged, toasted and retried exactly like wx.request's.
+  authorize: authorize,
+  settle: settle,
+  fail: fail,
+  parseBody: parseBody,
   getHeader: getHeader,
   problemMessage: problemMessage,
   MSG_NETWORK: MSG_NETWORK,

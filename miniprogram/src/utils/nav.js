@@ -24,6 +24,16 @@ function orderPage(orderNo) {
   return '/pages/order/order?orderNo=' + encodeURIComponent(orderNo)
 }
 
+const COMPLAINTS = '/pages/complaints/complaints'
+
+function complaintPage(complaintNo) {
+  return '/pages/complaint/complaint?complaintNo=' + encodeURIComponent(complaintNo)
+}
+
+function complaintNewPage(orderNo) {
+  return '/pages/complaint-new/complaint-new?orderNo=' + encodeURIComponent(orderNo)
+}
+
 // entry = qrcode.parseEntryUrl(...) result: { type: 'device' | 'store', code }.
 function entryPage(entry) {
   return entry.type === 'store' ? storePage(entry.code) : devicePage(entry.code)
@@ -47,6 +57,9 @@ module.exports = {
   sessionPage: sessionPage,
   ORDERS: ORDERS,
   orderPage: orderPage,
+  COMPLAINTS: COMPLAINTS,
+  complaintPage: complaintPage,
+  complaintNewPage: complaintNewPage,
   entryPage: entryPage,
   goHome: goHome,
   goBack: goBack,

@@ -100,4 +100,15 @@ describe('me page', () => {
     await Promise.resolve()
     expect(fake.state.navigations).toEqual([{ type: 'navigateTo', url: '/pages/orders/orders' }])
   })
+
+  test('我的投诉 opens the complaint list (navigateTo), even when the summary failed to load', async () => {
+    customer = null
+    const page = renderPage(pageId)
+    await page.instance.onLoad({})
+
+    expect(text(page, '#complaints')).toContain('我的投诉')
+    page.querySelector('#complaints').dispatchEvent('tap')
+    await Promise.resolve()
+    expect(fake.state.navigations).toEqual([{ type: 'navigateTo', url: '/pages/complaints/complaints' }])
+  })
 })

@@ -174,6 +174,35 @@ describe('order page', () => {
     expect(fake.state.requests).toHaveLength(0)
   })
 
+  test('投诉 is offered on a paid order and on one still due, and opens the complaint form for this order', async () => {
+    await open()
+    expect(text(page, '#complain')).toBe('投诉')
+    page.querySelector('#complain').dispatchEvent('tap')
+    await Promise.resolve()
+    expect(fake.state.navigations).toEqual([{ type: 'navigateTo', url: '/pages/complaint-new/complaint-new?orderNo=' + NO }])
+
+    page.instance.onUnload()
+    getAnswer = answering(fixtures.SHORT)
+    await open()
+    expect(text(page, '#pay')).toBe('去支付')
+    expect(text(page, '#complain')).toBe('投诉')
+  })
+
+  test('no 投诉 before the order is shown, nor instead of it', async () => {
+    page = renderPage(pageId)
+    const loading = page.instance.onLoad({ orderNo: NO }) // the answer comes later
+    expect(text(page, '#loading')).toBe('正在加载订单…')
+    expect(page.querySelector('#complain')).toBeUndefined()
+    await loading
+    expect(text(page, '#complain')).toBe('投诉')
+
+    page.instance.onUnload()
+    getAnswer = () => problem(404, { title: '订单不存在' })
+    await open()
+    expect(text(page, '#load-error')).toBe('订单不存在')
+    expect(page.querySelector('#complain')).toBeUndefined()
+  })
+
   test('pull-down reads the order again', async () => {
     getAnswer = answering(fixtures.SHORT)
     await open()

@@ -1,5 +1,5 @@
-// 我的: phone binding and ticket balance. Component() page for the same reason as the home
-// page (miniprogram-simulate cannot load Page()).
+// 我的: phone binding, ticket balance, and the ways to 我的订单 and 我的投诉. Component() page for the
+// same reason as the home page (miniprogram-simulate cannot load Page()).
 const auth = require('../../services/auth')
 const nav = require('../../utils/nav')
 
@@ -67,6 +67,11 @@ Component({
     // 我的订单 works without the customer summary (it logs in by itself), so it is never held back.
     onOrders() {
       wx.navigateTo({ url: nav.ORDERS })
+    },
+
+    // 我的投诉 likewise logs in by itself.
+    onComplaints() {
+      wx.navigateTo({ url: nav.COMPLAINTS })
     },
   },
 })

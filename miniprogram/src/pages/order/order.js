@@ -274,6 +274,13 @@ Component({
       )
     },
 
+    // 投诉 is offered on every order of the customer's: whether this one can still take a complaint
+    // (an open one already, past the 30-day window) is the server's answer to filing it, shown there.
+    onComplain() {
+      const order = this.data.order
+      if (order && order.orderNo) wx.navigateTo({ url: nav.complaintNewPage(order.orderNo) })
+    },
+
     // An image that cannot be loaded is replaced by the placeholder.
     onImageError(e) {
       const index = Number(e && e.currentTarget && e.currentTarget.dataset && e.currentTarget.dataset.index)

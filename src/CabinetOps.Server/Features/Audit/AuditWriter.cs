@@ -71,6 +71,10 @@ public static class AuditActions
         ["order.correction-request"] = "发起修正（待审批）",
         ["order.correction-approve"] = "审批通过修正",
         ["order.correction-reject"] = "驳回修正",
+        ["complaint.take"] = "受理投诉",
+        ["complaint.reply"] = "回复投诉",
+        ["complaint.resolve"] = "解决投诉",
+        ["complaint.reject"] = "驳回投诉",
     };
 
     public static string Label(string action) => Labels.TryGetValue(action, out var l) ? l : action;

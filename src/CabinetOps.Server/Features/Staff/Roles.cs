@@ -23,6 +23,8 @@ public static class Permissions
     public const string OrdersView = "orders.view";
     public const string OrdersCorrect = "orders.correct";
     public const string OrdersApproveCorrection = "orders.approve-correction";
+    public const string ComplaintsView = "complaints.view";
+    public const string ComplaintsHandle = "complaints.handle";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -46,6 +48,8 @@ public static class Permissions
         [OrdersView] = "查看订单",
         [OrdersCorrect] = "修正订单（退款、补扣）",
         [OrdersApproveCorrection] = "审批超额修正退款",
+        [ComplaintsView] = "查看投诉",
+        [ComplaintsHandle] = "处理投诉（受理、回复、解决、驳回）",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -69,14 +73,17 @@ public static class Roles
              Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.StoresAdmin,
              Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust,
              Staff.Permissions.DevicesView, Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.ProductsSync,
-             Staff.Permissions.ProductsPrice, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect]),
+             Staff.Permissions.ProductsPrice, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect,
+             Staff.Permissions.ComplaintsView, Staff.Permissions.ComplaintsHandle]),
         // A franchise manager runs their own stores (within their scope) but does not create or close them.
         new(Franchisee, "加盟商", false,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.DevicesView,
-             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect]),
+             Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect,
+             Staff.Permissions.ComplaintsView, Staff.Permissions.ComplaintsHandle]),
         new(Finance, "财务", true,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView, Staff.Permissions.DevicesView,
-             Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersApproveCorrection]),
+             Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersApproveCorrection,
+             Staff.Permissions.ComplaintsView]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

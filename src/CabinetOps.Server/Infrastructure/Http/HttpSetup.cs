@@ -6,7 +6,7 @@ namespace CabinetOps.Server.Infrastructure.Http;
 
 public static class HttpSetup
 {
-    /// <summary>Default request body limit. Uploads (complaint photos) will raise it per endpoint.</summary>
+    /// <summary>Default request body limit. The complaint photo upload raises it for itself (Complaints:MaxPhotoBytes).</summary>
     public const long MaxRequestBodyBytes = 256 * 1024;
 
     public static IServiceCollection AddHttpSurface(this IServiceCollection services)

@@ -1,4 +1,6 @@
+using CabinetOps.Server.Features.Alerts;
 using CabinetOps.Server.Features.Audit;
+using CabinetOps.Server.Features.Complaints;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
 using CabinetOps.Server.Features.Orders;
@@ -28,6 +30,9 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<OrderPayment> OrderPayments => Set<OrderPayment>();
     public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
     public DbSet<OrderCorrection> OrderCorrections => Set<OrderCorrection>();
+    public DbSet<Complaint> Complaints => Set<Complaint>();
+    public DbSet<ComplaintPhoto> ComplaintPhotos => Set<ComplaintPhoto>();
+    public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<AdminUserStore> AdminUserStores => Set<AdminUserStore>();
     public DbSet<Role> Roles => Set<Role>();

@@ -22,6 +22,73 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Alerts.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("link");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<int?>("StoreId")
+                        .HasColumnType("integer")
+                        .HasColumnName("store_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("AcknowledgedAt", "RaisedAt")
+                        .HasDatabaseName("ix_alerts_acknowledged_at_raised_at");
+
+                    b.HasIndex("Kind", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_kind_subject");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -97,6 +164,215 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_audit_log_actor_id_occurred_at");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.Complaint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ComplaintNo")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("complaint_no");
+
+                    b.Property<string>("CorrectionNo")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("correction_no");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTime>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("HandlerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("handler_id");
+
+                    b.Property<string>("HandlerName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("handler_name");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StoreId")
+                        .HasColumnType("integer")
+                        .HasColumnName("store_id");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("taken_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_complaints");
+
+                    b.HasIndex("ComplaintNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_complaints_complaint_no");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_complaints_open_per_order")
+                        .HasFilter("status IN ('Pending', 'Processing')");
+
+                    b.HasIndex("CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_complaints_customer_id_created_at");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_complaints_order_id_created_at");
+
+                    b.HasIndex("Status", "Deadline")
+                        .HasDatabaseName("ix_complaints_status_deadline");
+
+                    b.HasIndex("StoreId", "CreatedAt")
+                        .HasDatabaseName("ix_complaints_store_id_created_at");
+
+                    b.ToTable("complaints", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ComplaintId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("complaint_id");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("PhotoId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("photo_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_complaint_photos");
+
+                    b.HasIndex("PhotoId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_complaint_photos_photo_id");
+
+                    b.HasIndex("ComplaintId", "CreatedAt")
+                        .HasDatabaseName("ix_complaint_photos_complaint_id_created_at");
+
+                    b.ToTable("complaint_photos", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintReply", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("complaint_id");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from");
+
+                    b.Property<int?>("StaffId")
+                        .HasColumnType("integer")
+                        .HasColumnName("staff_id");
+
+                    b.Property<string>("StaffName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("staff_name");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_complaint_replies");
+
+                    b.HasIndex("ComplaintId", "At")
+                        .HasDatabaseName("ix_complaint_replies_complaint_id_at");
+
+                    b.ToTable("complaint_replies", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Customers.Customer", b =>
@@ -1589,6 +1865,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "complaints.handle"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1669,6 +1955,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "complaints.handle"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1709,6 +2005,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "complaints.handle"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -1741,6 +2047,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         {
                             RoleCode = "finance",
                             Permission = "orders.approve-correction"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "complaints.view"
                         });
                 });
 
@@ -2130,6 +2441,35 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.Complaint", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_complaints_orders_order_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintPhoto", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Complaints.Complaint", null)
+                        .WithMany("Photos")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_complaint_photos_complaints_complaint_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintReply", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Complaints.Complaint", null)
+                        .WithMany("Replies")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_complaint_replies_complaints_complaint_id");
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Customers.CustomerSession", b =>
                 {
                     b.HasOne("CabinetOps.Server.Features.Customers.Customer", null)
@@ -2327,6 +2667,13 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ticket_ledger_users_customer_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.Complaint", b =>
+                {
+                    b.Navigation("Photos");
+
+                    b.Navigation("Replies");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>

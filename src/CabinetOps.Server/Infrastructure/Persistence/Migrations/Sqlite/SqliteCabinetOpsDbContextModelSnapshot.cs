@@ -17,6 +17,71 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Alerts.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_at");
+
+                    b.Property<int?>("StoreId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("store_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("AcknowledgedAt", "RaisedAt")
+                        .HasDatabaseName("ix_alerts_acknowledged_at_raised_at");
+
+                    b.HasIndex("Kind", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_kind_subject");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -90,6 +155,209 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_audit_log_actor_id_occurred_at");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.Complaint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ComplaintNo")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("complaint_no");
+
+                    b.Property<string>("CorrectionNo")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("correction_no");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTime>("Deadline")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("HandlerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handler_id");
+
+                    b.Property<string>("HandlerName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handler_name");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StoreId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("store_id");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taken_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_complaints");
+
+                    b.HasIndex("ComplaintNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_complaints_complaint_no");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_complaints_open_per_order")
+                        .HasFilter("status IN ('Pending', 'Processing')");
+
+                    b.HasIndex("CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_complaints_customer_id_created_at");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_complaints_order_id_created_at");
+
+                    b.HasIndex("Status", "Deadline")
+                        .HasDatabaseName("ix_complaints_status_deadline");
+
+                    b.HasIndex("StoreId", "CreatedAt")
+                        .HasDatabaseName("ix_complaints_store_id_created_at");
+
+                    b.ToTable("complaints", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ComplaintId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("complaint_id");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("PhotoId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("photo_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_complaint_photos");
+
+                    b.HasIndex("PhotoId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_complaint_photos_photo_id");
+
+                    b.HasIndex("ComplaintId", "CreatedAt")
+                        .HasDatabaseName("ix_complaint_photos_complaint_id_created_at");
+
+                    b.ToTable("complaint_photos", (string)null);
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintReply", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<long>("ComplaintId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("complaint_id");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from");
+
+                    b.Property<int?>("StaffId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("staff_id");
+
+                    b.Property<string>("StaffName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("staff_name");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_complaint_replies");
+
+                    b.HasIndex("ComplaintId", "At")
+                        .HasDatabaseName("ix_complaint_replies_complaint_id_at");
+
+                    b.ToTable("complaint_replies", (string)null);
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Customers.Customer", b =>
@@ -1556,6 +1824,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "complaints.handle"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1636,6 +1914,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "complaints.handle"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1676,6 +1964,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "complaints.handle"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -1708,6 +2006,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         {
                             RoleCode = "finance",
                             Permission = "orders.approve-correction"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "complaints.view"
                         });
                 });
 
@@ -2087,6 +2390,35 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.Complaint", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_complaints_orders_order_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintPhoto", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Complaints.Complaint", null)
+                        .WithMany("Photos")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_complaint_photos_complaints_complaint_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.ComplaintReply", b =>
+                {
+                    b.HasOne("CabinetOps.Server.Features.Complaints.Complaint", null)
+                        .WithMany("Replies")
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_complaint_replies_complaints_complaint_id");
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Customers.CustomerSession", b =>
                 {
                     b.HasOne("CabinetOps.Server.Features.Customers.Customer", null)
@@ -2284,6 +2616,13 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ticket_ledger_users_customer_id");
+                });
+
+            modelBuilder.Entity("CabinetOps.Server.Features.Complaints.Complaint", b =>
+                {
+                    b.Navigation("Photos");
+
+                    b.Navigation("Replies");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
