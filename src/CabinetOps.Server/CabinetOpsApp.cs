@@ -3,6 +3,7 @@ using CabinetOps.Sandbox;
 using CabinetOps.Server.Components;
 using CabinetOps.Server.Features.Alerts;
 using CabinetOps.Server.Features.Complaints;
+using CabinetOps.Server.Features.ExceptionOrders;
 using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
@@ -116,6 +117,9 @@ public static class CabinetOpsApp
         services.AddScoped<OrderCharging>();
         services.AddScoped<OrderPushes>();
         services.AddScoped<IXiaomaiEventProcessor>(sp => sp.GetRequiredService<OrderPushes>());
+        services.AddScoped<ExceptionQueue>();
+        services.AddScoped<IXiaomaiEventProcessor>(sp => sp.GetRequiredService<ExceptionQueue>());
+        services.AddScoped<ExceptionReview>();
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PayScoreCharging>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreCharging>());
@@ -247,6 +251,7 @@ public static class CabinetOpsApp
         app.MapCustomerComplaintsApi();
         app.MapComplaintAdminApi();
         app.MapAlertsApi();
+        app.MapExceptionOrdersApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         app.MapWechatPayWebhook();

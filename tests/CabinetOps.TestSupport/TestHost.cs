@@ -160,6 +160,33 @@ public sealed class TestHost : WebApplicationFactory<Program>
         return code;
     }
 
+    /// <summary>The products on a sandbox cabinet's shelf: (sku code, the vendor's unit price in fen).</summary>
+    public async Task<(string Sku, long PriceFen)[]> ShelfAsync(string device)
+    {
+        using var sandbox = SandboxHost.CreateHttpClient();
+        return (await sandbox.GetFromJsonAsync<System.Text.Json.JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf")).GetProperty("shelf").EnumerateArray()
+            .Select(i => (i.GetProperty("sku_code").GetString()!, i.GetProperty("unit_price_fen").GetInt64())).ToArray();
+    }
+
+    /// <summary>
+    /// A shopping trip as the customer makes it: opens <paramref name="device"/> (Tickets or PayScore),
+    /// the virtual customer takes the products and closes the door, and the session reaches
+    /// <paramref name="status"/> (Settled; Closed when the vendor could not settle it). Returns the session number.
+    /// </summary>
+    public async Task<string> ShopAsync(HttpClient customer, string device, string method, string status, params (string Sku, int Quantity)[] take)
+    {
+        using var sandbox = SandboxHost.CreateHttpClient();
+        var opened = await customer.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = method, idempotencyKey = Guid.NewGuid().ToString("N") });
+        var no = (await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("sessionNo").GetString()!;
+        await Eventually.WaitAsync(() => customer.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Opened", "door opened");
+        foreach (var (sku, quantity) in take)
+            (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={sku}&quantity={quantity}", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => customer.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == status,
+            $"session {status}");
+        return no;
+    }
+
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
     {
         await using var scope = Services.CreateAsyncScope();

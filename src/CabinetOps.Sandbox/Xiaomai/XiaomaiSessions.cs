@@ -26,6 +26,9 @@ public sealed class SimulatedSession
     /// <summary>The Order resource (§2.6) once recognised: returned by the session query and pushed as <c>order.completed</c>.</summary>
     public JsonObject? Order { get; set; }
 
+    /// <summary>The Exception order (§2.6) when the cameras could not settle it: returned by the query and pushed as <c>order.exception</c>.</summary>
+    public JsonObject? Exception { get; set; }
+
     /// <summary>What the person at the cabinet has taken so far (sku_code → quantity), in the order first taken; the order push reads it.</summary>
     public List<TakenItem> Taken { get; } = [];
 }
@@ -47,6 +50,9 @@ public sealed partial class XiaomaiSimulator
 
     /// <summary>Fault "open 5xx": the next open is accepted and runs normally, but its answer is a 500.</summary>
     public bool NextOpenAnswers500 { get; set; }
+
+    /// <summary>Fault for the next recognition: the session ends as an exception order with this reason (§2.11.2, e.g. RECOGNITION_FAILED).</summary>
+    public string? NextException { get; set; }
 
     /// <summary>The most recent sessions, newest first (console, tests comparing the vendor's sessions with ours).</summary>
     public IReadOnlyList<SimulatedSession> RecentSessions(int limit) => _sessions.Values.OrderByDescending(s => s.RequestedAt).Take(limit).ToList();
@@ -156,16 +162,7 @@ public sealed partial class XiaomaiSimulator
                 count += t.Quantity;
             }
 
-            var order = Identity(session);
-            order["opened_at"] = Iso(session.OpenedAt!.Value);
-            order["closed_at"] = Iso(session.ClosedAt!.Value);
-            order["recognized_at"] = Iso(now);
-            order["currency"] = "CNY";
-            order["total_fen"] = total;
-            order["item_count"] = count;
-            order["items"] = lines;
-            order["recognition"] = new JsonObject { ["method"] = "EDGE", ["model_version"] = "sandbox-1", ["min_confidence"] = count == 0 ? null : 0.9876m };
-            order["evidence"] = new JsonObject
+            var evidence = new JsonObject
             {
                 ["video_status"] = "READY",
                 ["videos"] = new JsonArray(new JsonObject
@@ -175,6 +172,40 @@ public sealed partial class XiaomaiSimulator
                 }),
                 ["images"] = new JsonArray(new JsonObject { ["kind"] = "AFTER", ["url"] = $"https://media.xiaomai.example/i/{session.WheatOrderNo}/after.jpg", ["expires_at"] = Iso(now.AddDays(7)) }),
             };
+            if (NextException is { } reason)
+            {
+                // The cameras could not settle it: what they suspect, below the threshold, and the evidence.
+                NextException = null;
+                foreach (var line in lines)
+                    line!["confidence"] = 0.4120m;
+                var exception = Identity(session);
+                exception["opened_at"] = Iso(session.OpenedAt!.Value);
+                exception["closed_at"] = Iso(session.ClosedAt!.Value);
+                exception["detected_at"] = Iso(now);
+                exception["reasons"] = new JsonArray(reason);
+                exception["reason_detail"] = "sandbox: 模拟器故障开关";
+                exception["suspected_items"] = lines;
+                exception["suspected_total_fen"] = total;
+                exception["evidence"] = evidence;
+                session.Status = "EXCEPTION";
+                session.EndedAt = now;
+                session.Exception = exception;
+                var pushed = (JsonObject)exception.DeepClone();
+                pushed["session_seq"] = ++session.Seq;
+                Enqueue("order.exception", device.DeviceCode, now, pushed);
+                return;
+            }
+
+            var order = Identity(session);
+            order["opened_at"] = Iso(session.OpenedAt!.Value);
+            order["closed_at"] = Iso(session.ClosedAt!.Value);
+            order["recognized_at"] = Iso(now);
+            order["currency"] = "CNY";
+            order["total_fen"] = total;
+            order["item_count"] = count;
+            order["items"] = lines;
+            order["recognition"] = new JsonObject { ["method"] = "EDGE", ["model_version"] = "sandbox-1", ["min_confidence"] = count == 0 ? null : 0.9876m };
+            order["evidence"] = evidence;
             session.Status = "COMPLETED";
             session.EndedAt = now;
             session.Order = order;
@@ -235,7 +266,7 @@ public sealed partial class XiaomaiSimulator
                 ? new JsonObject { ["reason"] = f, ["reason_detail"] = "sandbox fault", ["failed_at"] = Iso(s.EndedAt!.Value) }
                 : null;
             json["order"] = s.Order?.DeepClone();
-            json["exception"] = null;
+            json["exception"] = s.Exception?.DeepClone();
             return json;
         }
     }

@@ -64,7 +64,7 @@ public static partial class XiaomaiSimulatorEndpoints
             return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(sim.DeviceJson(d), XiaomaiSimulator.Json);
         });
         control.MapPost("/faults", (bool? outage, bool? drop, bool? duplicate, int? duplicates, bool? reorder, bool? wrongPrice, bool? unknownSku, double? delaySeconds,
-            string? nextOpenFailure, bool? nextOpen500, double? failureRate, string? redirect, XiaomaiSimulator sim) =>
+            string? nextOpenFailure, bool? nextOpen500, string? nextException, double? failureRate, string? redirect, XiaomaiSimulator sim) =>
         {
             sim.Outage = outage ?? sim.Outage;
             sim.Failures.Rate = failureRate ?? sim.Failures.Rate;
@@ -76,11 +76,12 @@ public static partial class XiaomaiSimulatorEndpoints
             sim.DelayPushes = delaySeconds is { } d ? TimeSpan.FromSeconds(Math.Clamp(d, 0, 600)) : sim.DelayPushes;
             sim.NextOpenFailure = nextOpenFailure is null ? sim.NextOpenFailure : nextOpenFailure.Length == 0 ? null : nextOpenFailure;
             sim.NextOpenAnswers500 = nextOpen500 ?? sim.NextOpenAnswers500;
+            sim.NextException = nextException is null ? sim.NextException : nextException.Length == 0 ? null : nextException;
             return redirect == "1" ? Results.Redirect("/sandbox") : Results.Json(new
             {
                 outage = sim.Outage, drop = sim.DropPushes, duplicates = sim.DuplicatePushes, reorder = sim.ReorderPushes, wrong_price = sim.WrongVendorPrice,
                 unknown_sku = sim.UnknownSku, failure_rate = sim.Failures.Rate, delay_seconds = sim.DelayPushes.TotalSeconds,
-                next_open_failure = sim.NextOpenFailure, next_open_500 = sim.NextOpenAnswers500,
+                next_open_failure = sim.NextOpenFailure, next_open_500 = sim.NextOpenAnswers500, next_exception = sim.NextException,
             });
         });
         control.MapPost("/devices/{code}/close", (string code, string? redirect, XiaomaiSimulator sim) =>

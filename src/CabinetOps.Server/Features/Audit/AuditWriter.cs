@@ -75,6 +75,8 @@ public static class AuditActions
         ["complaint.reply"] = "回复投诉",
         ["complaint.resolve"] = "解决投诉",
         ["complaint.reject"] = "驳回投诉",
+        ["exception.take"] = "受理异常订单",
+        ["exception.resolve"] = "处理异常订单",
     };
 
     public static string Label(string action) => Labels.TryGetValue(action, out var l) ? l : action;

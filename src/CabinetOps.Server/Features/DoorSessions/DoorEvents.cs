@@ -83,23 +83,25 @@ public static class ResendDoorOpenHandler
 public static class CheckDoorSessionHandler
 {
     public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
-        PayScoreServiceOrders payScore, Orders.OrderPushes orders, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
+        PayScoreServiceOrders payScore, Orders.OrderPushes orders, ExceptionOrders.ExceptionQueue exceptions, IOptions<DoorSessionOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
         if (!DoorSessionRules.IsTerminal(session.Status))
-            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, options.Value, clock, ct);
+            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, exceptions, options.Value, clock, ct);
     }
 
     public static async Task Handle(CheckDoorSessionUnderWay message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
-        PayScoreServiceOrders payScore, Orders.OrderPushes orders, IOptions<DoorSessionOptions> options, TimeProvider clock, CancellationToken ct)
+        PayScoreServiceOrders payScore, Orders.OrderPushes orders, ExceptionOrders.ExceptionQueue exceptions, IOptions<DoorSessionOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.SessionNo == message.SessionNo, ct);
         if (session.Status is DoorSessionStatus.Created or DoorSessionStatus.Opening)
-            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, options.Value, clock, ct);
+            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, exceptions, options.Value, clock, ct);
     }
 
     private static async Task CheckAsync(DoorSession session, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
-        PayScoreServiceOrders payScore, Orders.OrderPushes orders, DoorSessionOptions o, TimeProvider clock, CancellationToken ct)
+        PayScoreServiceOrders payScore, Orders.OrderPushes orders, ExceptionOrders.ExceptionQueue exceptions, DoorSessionOptions o, TimeProvider clock, CancellationToken ct)
     {
         if (session.Status == DoorSessionStatus.Created && session.PayScoreRequest is not null)
         {
@@ -146,8 +148,11 @@ public static class CheckDoorSessionHandler
                     throw new InvalidOperationException($"小麦会话 {session.SessionNo} 的订单无法处理：{ignored}");
                 break;
             case "EXCEPTION":
-                // The vendor could not settle it: the exception order queue (issue #7) takes it from here.
+                // The vendor could not settle it; the exception push was lost or is late: the query's
+                // exception order enters the review queue exactly like the push.
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "核对小麦：异常订单", (vendor.ClosedAt ?? vendor.EndedAt)?.UtcDateTime, ct);
+                if (vendor.Exception is not null && await exceptions.IngestAsync(vendor.Exception, vendor.EndedAt, ct) is { } refused)
+                    throw new InvalidOperationException($"小麦会话 {session.SessionNo} 的异常订单无法处理：{refused}");
                 break;
             default:
                 // CLOSED: the door is shut and the cameras are still recognising; ask again, but not forever.

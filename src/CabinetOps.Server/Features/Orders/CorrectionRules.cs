@@ -68,7 +68,7 @@ public static class CorrectionRules
             if (current.Any(l => l.SkuCode == code) || !seenCodes.Add(code))
                 return (null, $"商品 {code} 已在订单中，请修改该行的数量");
             if (!catalogue.TryGetValue(code, out var price))
-                return (null, $"商品 {code} 不存在或已停售");
+                return (null, $"商品 {code} 不在商品库中");
             next.Add(new CorrectionLine(nextLineNo++, price.ProductId, code, price.Name, r.Quantity, price.Price.Fen, checked(price.Price.Fen * r.Quantity)));
         }
 

@@ -45,9 +45,12 @@ public sealed record OrderRefundView(string OutRefundNo, decimal Amount, RefundS
 
 public sealed record SessionStepView(DateTime At, string From, string To, string Reason);
 
+/// <summary>An order of the same chain: the original of a 补扣, or the 补扣 orders of an original.</summary>
+public sealed record RelatedOrderView(long Id, string OrderNo, OrderType OrderType, decimal TotalAmount, string StatusLabel, DateTime OrderTime);
+
 public sealed record OrderDetail(OrderRow Order, string? MaskedPhone, string? SessionNo, DoorPaymentMethod? PaymentMethod, decimal VendorTotal, string? PaymentFailure,
     string? RelatedOrderNo, IReadOnlyList<OrderItemView> Items, IReadOnlyList<OrderPaymentView> Payments, IReadOnlyList<OrderRefundView> Refunds,
-    IReadOnlyList<SessionStepView> Session);
+    IReadOnlyList<SessionStepView> Session, IReadOnlyList<RelatedOrderView> Related);
 
 /// <summary>
 /// 订单管理 for staff: the list with every filter the spec names, newest first, paged on the
@@ -103,8 +106,12 @@ public sealed class OrderAdmin(CabinetOpsDbContext db, PersonalDataProtector pro
         var session = order.DoorSessionId is { } sid ? await db.DoorSessions.AsNoTracking().Include(s => s.Transitions).SingleAsync(s => s.Id == sid, ct) : null;
         var steps = session?.Transitions.OrderBy(t => t.At).ThenBy(t => t.Id)
             .Select(t => new SessionStepView(t.At, t.From.Label(), t.To.Label(), t.Cause)).ToList() ?? [];
+        var related = (await db.Orders.AsNoTracking()
+                .Where(o => (o.RelatedOrderNo == order.OrderNo && o.OrderType == OrderType.Supplementary) || (order.RelatedOrderNo != null && o.OrderNo == order.RelatedOrderNo))
+                .OrderBy(o => o.OrderTime).Select(o => new { o.Id, o.OrderNo, o.OrderType, o.TotalAmount, o.PaymentStatus, o.Hold, o.OrderTime }).ToListAsync(ct))
+            .Select(o => new RelatedOrderView(o.Id, o.OrderNo, o.OrderType, o.TotalAmount.ToYuan(), OrderRules.StatusLabel(o.PaymentStatus, o.Hold), o.OrderTime)).ToList();
         return new OrderDetail(row.ToRow(), MaskedPhone(order.UserPhone), session?.SessionNo, session?.PaymentMethod, order.VendorTotal.ToYuan(), order.PaymentFailure,
-            order.RelatedOrderNo, items, payments, refunds, steps);
+            order.RelatedOrderNo, items, payments, refunds, steps, related);
     }
 
     /// <summary>Every filter narrows the scope-limited set; a phone is matched by its keyed hash (never stored in clear).</summary>

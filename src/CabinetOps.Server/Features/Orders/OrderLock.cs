@@ -15,15 +15,24 @@ namespace CabinetOps.Server.Features.Orders;
 /// </summary>
 public static class OrderLock
 {
-    public static async Task LockOrderAsync(this CabinetOpsDbContext db, long orderId, CancellationToken ct)
+    public static Task LockOrderAsync(this CabinetOpsDbContext db, long orderId, CancellationToken ct) => db.LockRowAsync("orders", orderId, ct);
+
+    /// <summary>
+    /// Holds one row of <paramref name="table"/> (one of ours, named in code, never from input) to the
+    /// end of the current transaction. Take it before reading anything in that transaction: on SQLite a
+    /// transaction that has read cannot wait for the write lock.
+    /// </summary>
+    public static async Task LockRowAsync(this CabinetOpsDbContext db, string table, long id, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("An order's money can only be changed inside a transaction (a durable work handler).");
+#pragma warning disable EF1002 // the table name is a constant of ours; the id is a parameter
         if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = {orderId} FOR UPDATE", ct);
+            await db.Database.ExecuteSqlRawAsync($"SELECT 1 FROM {table} WHERE id = {{0}} FOR UPDATE", [id], ct);
         else
             // SQLite locks the whole file for a writer: a write that changes nothing takes that lock
             // now (a no-op if the transaction began IMMEDIATE and holds it already).
-            await db.Database.ExecuteSqlAsync($"UPDATE orders SET id = id WHERE id = {orderId}", ct);
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {table} SET id = id WHERE id = {{0}}", [id], ct);
+#pragma warning restore EF1002
     }
 }

@@ -18,7 +18,8 @@ namespace CabinetOps.Server.Features.Orders;
 /// session's payment method. An empty purchase settles the session with no order and no charge.
 /// </summary>
 public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, OrderCharging charging, StoreDefaults defaults, WorkQueue queue,
-    SecurityEventLog security, IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock, ILogger<OrderPushes> logger) : IXiaomaiEventProcessor
+    ExceptionOrders.ExceptionQueue exceptions, SecurityEventLog security, IOptions<DoorSessionOptions> sessionOptions, IOptions<OrderOptions> orderOptions,
+    TimeProvider clock, ILogger<OrderPushes> logger) : IXiaomaiEventProcessor
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["order.completed"];
 
@@ -70,13 +71,44 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
         var priced = OrderRules.Price(lines, data.TotalFen, data.ItemCount, await db.CataloguePricesAsync(store.Id, lines.Select(l => l.SkuCode), ct), settings.OrderAmountLimit, settings.ItemCountLimit);
         var hold = session is null ? OrderHold.NoSession : priced.Hold;
         var now = clock.GetUtcNow().UtcDateTime;
+        var userPhone = session is null ? null : await db.Customers.Where(c => c.Id == session.CustomerId).Select(c => c.Phone).SingleAsync(ct);
+        var order = Create(priced, device.Id, store.Id, session, userPhone, wheatOrderNo, hold, closedAt ?? now, now);
+        db.Orders.Add(order);
+        // A parallel processing of the same order (or session) fails here on the unique indexes and
+        // is retried: its next attempt finds this order and stops.
+        await db.SaveChangesAsync(ct);
+        if (hold is { } held)
+        {
+            logger.LogWarning("Order {OrderNo} ({WheatOrderNo}) held for review: {Hold}", order.OrderNo, wheatOrderNo, held);
+            await exceptions.InterceptAsync(order, ExceptionOrders.ExceptionReasons.For(held), held.Label(), ct);
+        }
+        else if (OrderRules.WorstPriceGap(priced) is { } gap && gap.Fen > orderOptions.Value.PriceMismatchReviewFen)
+        {
+            // Charged at our price all the same; a person checks whose catalogue is wrong.
+            await exceptions.InterceptAsync(order, ExceptionOrders.ExceptionReasons.PriceMismatch, $"小麦单价与我方相差最多 ¥{gap}", ct);
+        }
+
+        if (session is null)
+            return null;
+
+        await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, $"订单 {order.OrderNo} 已生成{(hold is { } h ? $"，{h.Label()}待审核" : "")}", null, ct,
+            expected: DoorSessionStatus.Closed);
+        if (hold is null)
+            await charging.ChargeAsync(order, session, ct);
+        return null;
+    }
+
+    /// <summary>A new order of a session (or of none) from lines priced from our catalogue, the vendor's recognition kept beside each line.</summary>
+    public static Order Create(PricedOrder priced, int deviceId, int storeId, DoorSession? session, string? userPhone, string? wheatOrderNo, OrderHold? hold,
+        DateTime orderTime, DateTime now)
+    {
         var order = new Order
         {
             OrderNo = BusinessNumbers.New("OD", now),
-            DeviceId = device.Id,
-            StoreId = store.Id,
+            DeviceId = deviceId,
+            StoreId = storeId,
             UserId = session?.CustomerId,
-            UserPhone = session is null ? null : await db.Customers.Where(c => c.Id == session.CustomerId).Select(c => c.Phone).SingleAsync(ct),
+            UserPhone = userPhone,
             DoorSessionId = session?.Id,
             TotalAmount = priced.Total,
             ItemCount = priced.ItemCount,
@@ -85,7 +117,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             Hold = hold,
             PaymentType = session?.PaymentMethod == DoorPaymentMethod.Tickets ? PaymentType.Tickets : PaymentType.WeChat,
             PaymentStatus = PaymentStatus.Unpaid,
-            OrderTime = closedAt ?? now,
+            OrderTime = orderTime,
             WheatOrderNo = wheatOrderNo,
             OrderType = OrderType.Normal,
             CreatedAt = now,
@@ -106,20 +138,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             PriceMismatch = l.PriceMismatch,
             Confidence = l.Vendor.Confidence,
         }));
-        db.Orders.Add(order);
-        // A parallel processing of the same order (or session) fails here on the unique indexes and
-        // is retried: its next attempt finds this order and stops.
-        await db.SaveChangesAsync(ct);
-        if (hold is { } held)
-            logger.LogWarning("Order {OrderNo} ({WheatOrderNo}) held for review: {Hold}", order.OrderNo, wheatOrderNo, held);
-        if (session is null)
-            return null;
-
-        await moves.MoveAsync(session.Id, DoorSessionStatus.Settled, $"订单 {order.OrderNo} 已生成{(hold is { } h ? $"，{h.Label()}待审核" : "")}", null, ct,
-            expected: DoorSessionStatus.Closed);
-        if (hold is null)
-            await charging.ChargeAsync(order, session, ct);
-        return null;
+        return order;
     }
 
     /// <summary>

@@ -58,6 +58,11 @@ public static class OrderRules
         _ => status.ToString(),
     };
 
+    /// <summary>The largest difference between the vendor's unit price and ours over the lines, or null when they all agree.</summary>
+    public static Money? WorstPriceGap(PricedOrder order) =>
+        order.Lines.Where(l => l.PriceMismatch).Select(l => new Money(Math.Abs(l.Vendor.UnitPriceFen - l.UnitPrice.Fen))).DefaultIfEmpty().Max() is { Fen: > 0 } gap
+            ? gap : null;
+
     public static string Label(this OrderHold hold) => hold switch
     {
         OrderHold.AmountOverLimit => "金额超限",

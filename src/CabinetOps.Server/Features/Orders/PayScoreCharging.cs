@@ -48,6 +48,10 @@ public sealed class OrderOptions
 
     [System.ComponentModel.DataAnnotations.Range(1, 50)]
     public int RefundChecks { get; set; } = 10;
+
+    /// <summary>A charged order whose vendor unit price differs from ours by more than this many fen on a line also enters the exception queue for review.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 100_000)]
+    public long PriceMismatchReviewFen { get; set; } = 50;
 }
 
 /// <summary>Durable work: a Pay Score order the customer paid by JSAPI is reported paid to WeChat (payscore.md §4.7), so it stops deducting.</summary>

@@ -25,6 +25,8 @@ public static class Permissions
     public const string OrdersApproveCorrection = "orders.approve-correction";
     public const string ComplaintsView = "complaints.view";
     public const string ComplaintsHandle = "complaints.handle";
+    public const string ExceptionsView = "exceptions.view";
+    public const string ExceptionsHandle = "exceptions.handle";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -50,6 +52,8 @@ public static class Permissions
         [OrdersApproveCorrection] = "审批超额修正退款",
         [ComplaintsView] = "查看投诉",
         [ComplaintsHandle] = "处理投诉（受理、回复、解决、驳回）",
+        [ExceptionsView] = "查看异常订单",
+        [ExceptionsHandle] = "处理异常订单（收费、通过、关闭）",
     };
 
     public static IEnumerable<string> All => Labels.Keys;
@@ -74,16 +78,16 @@ public static class Roles
              Staff.Permissions.CustomersView, Staff.Permissions.CustomersBlock, Staff.Permissions.TicketsAdjust,
              Staff.Permissions.DevicesView, Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.ProductsSync,
              Staff.Permissions.ProductsPrice, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect,
-             Staff.Permissions.ComplaintsView, Staff.Permissions.ComplaintsHandle]),
+             Staff.Permissions.ComplaintsView, Staff.Permissions.ComplaintsHandle, Staff.Permissions.ExceptionsView, Staff.Permissions.ExceptionsHandle]),
         // A franchise manager runs their own stores (within their scope) but does not create or close them.
         new(Franchisee, "加盟商", false,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.StoresEdit, Staff.Permissions.DevicesView,
              Staff.Permissions.DevicesManage, Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersCorrect,
-             Staff.Permissions.ComplaintsView, Staff.Permissions.ComplaintsHandle]),
+             Staff.Permissions.ComplaintsView, Staff.Permissions.ComplaintsHandle, Staff.Permissions.ExceptionsView, Staff.Permissions.ExceptionsHandle]),
         new(Finance, "财务", true,
             [Staff.Permissions.DashboardView, Staff.Permissions.StoresView, Staff.Permissions.CustomersView, Staff.Permissions.DevicesView,
              Staff.Permissions.ProductsView, Staff.Permissions.OrdersView, Staff.Permissions.OrdersApproveCorrection,
-             Staff.Permissions.ComplaintsView]),
+             Staff.Permissions.ComplaintsView, Staff.Permissions.ExceptionsView]),
     ];
 
     public static string NameOf(string code) => Defaults.FirstOrDefault(d => d.Code == code)?.Name ?? code;

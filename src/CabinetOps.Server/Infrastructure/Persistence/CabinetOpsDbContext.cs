@@ -3,6 +3,7 @@ using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Complaints;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
+using CabinetOps.Server.Features.ExceptionOrders;
 using CabinetOps.Server.Features.Orders;
 using CabinetOps.Server.Features.Settings;
 using CabinetOps.Server.Features.Staff;
@@ -33,6 +34,7 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     public DbSet<Complaint> Complaints => Set<Complaint>();
     public DbSet<ComplaintPhoto> ComplaintPhotos => Set<ComplaintPhoto>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<ExceptionOrder> ExceptionOrders => Set<ExceptionOrder>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<AdminUserStore> AdminUserStores => Set<AdminUserStore>();
     public DbSet<Role> Roles => Set<Role>();

@@ -105,6 +105,9 @@ public sealed class XiaomaiSession
     public XiaomaiOpenFailure? OpenFailure { get; set; }
     /// <summary>The Order when <c>COMPLETED</c> (equal to the <c>order.completed</c> push's data without <c>session_seq</c>).</summary>
     public XiaomaiOrderData? Order { get; set; }
+
+    /// <summary>The Exception order when <c>EXCEPTION</c> (equal to the <c>order.exception</c> push's data without <c>session_seq</c>).</summary>
+    public XiaomaiExceptionData? Exception { get; set; }
 }
 
 public sealed class XiaomaiOpenFailure
@@ -144,6 +147,24 @@ public sealed class XiaomaiOrderData
     public long TotalFen { get; set; }
     public int ItemCount { get; set; }
     public List<XiaomaiItemLine>? Items { get; set; }
+}
+
+/// <summary><c>order.exception</c> data: the Exception order resource (§2.6) plus <c>session_seq</c>; evidence kept as sent, for the review screen.</summary>
+public sealed class XiaomaiExceptionData
+{
+    public string? SessionId { get; set; }
+    public string? WheatOrderNo { get; set; }
+    public string? DeviceCode { get; set; }
+    public string? StoreCode { get; set; }
+    public int? SessionSeq { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset? DetectedAt { get; set; }
+    public List<string>? Reasons { get; set; }
+    public string? ReasonDetail { get; set; }
+    public List<XiaomaiItemLine>? SuspectedItems { get; set; }
+    public long SuspectedTotalFen { get; set; }
+    public System.Text.Json.JsonElement? Evidence { get; set; }
 }
 
 /// <summary>An item line (§2.6).</summary>

@@ -39,25 +39,14 @@ public abstract class OrderTestBase(AppFixture app)
     /// <summary>Opens <paramref name="device"/> with tickets, takes the products, closes, and waits for the session to settle.</summary>
     protected Task<string> ShopAsync(HttpClient client, string device, params (ShelfProduct Product, int Quantity)[] take) => ShopAsync(client, device, "Tickets", take);
 
-    protected async Task<string> ShopAsync(HttpClient client, string device, string method, params (ShelfProduct Product, int Quantity)[] take)
-    {
-        using var sandbox = Host.CreateHttpClient();
-        var opened = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = method, idempotencyKey = Guid.NewGuid().ToString("N") });
-        var no = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
-        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Opened", "door opened");
-        foreach (var (product, quantity) in take)
-            (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={product.Sku}&quantity={quantity}", null)).EnsureSuccessStatusCode();
-        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
-        await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/mp/sessions/{no}"), s => s.GetProperty("status").GetString() == "Settled", "session settled");
-        return no;
-    }
+    protected Task<string> ShopAsync(HttpClient client, string device, string method, params (ShelfProduct Product, int Quantity)[] take) =>
+        ShopUntilAsync(client, device, method, "Settled", take);
 
-    protected async Task<ShelfProduct[]> ShelfAsync(string device)
-    {
-        using var sandbox = Host.CreateHttpClient();
-        return (await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf")).GetProperty("shelf").EnumerateArray()
-            .Select(i => new ShelfProduct(i.GetProperty("sku_code").GetString()!, i.GetProperty("unit_price_fen").GetInt64())).ToArray();
-    }
+    /// <summary>As <see cref="ShopAsync(HttpClient, string, string, (ShelfProduct, int)[])"/>, waiting for the session to reach <paramref name="status"/> (Closed: the vendor could not settle it).</summary>
+    protected Task<string> ShopUntilAsync(HttpClient client, string device, string method, string status, params (ShelfProduct Product, int Quantity)[] take) =>
+        Host.ShopAsync(client, device, method, status, take.Select(t => (t.Product.Sku, t.Quantity)).ToArray());
+
+    protected async Task<ShelfProduct[]> ShelfAsync(string device) => (await Host.ShelfAsync(device)).Select(p => new ShelfProduct(p.Sku, p.PriceFen)).ToArray();
 
     protected Task<Order?> OrderOfAsync(string sessionNo) => Host.WithScopeAsync(sp =>
     {

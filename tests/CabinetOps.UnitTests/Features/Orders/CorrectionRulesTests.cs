@@ -38,7 +38,7 @@ public sealed class CorrectionRulesTests
     [InlineData(1, null, -1, "数量必须在 0–99 之间")]
     [InlineData(1, null, 100, "数量必须在 0–99 之间")]
     [InlineData(null, "P001", 1, "商品 P001 已在订单中，请修改该行的数量")]
-    [InlineData(null, "NOPE", 1, "商品 NOPE 不存在或已停售")]
+    [InlineData(null, "NOPE", 1, "商品 NOPE 不在商品库中")]
     [InlineData(null, "P003", 0, "补充的商品数量必须大于 0")]
     [InlineData(null, null, 1, "请指定要修改的商品行或要补充的商品")]
     [InlineData(1, null, 2, "修正后的商品与原订单相同")]

@@ -25,6 +25,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             await using var serviceScope = _serviceScopeFactory.CreateAsyncScope();
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Wolverine.Runtime.ScopedMessageContextHolder>(serviceScope.ServiceProvider).Context = context;
+            var exceptionQueue = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CabinetOps.Server.Features.ExceptionOrders.ExceptionQueue>(serviceScope.ServiceProvider);
             var orderPushes = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CabinetOps.Server.Features.Orders.OrderPushes>(serviceScope.ServiceProvider);
             
             /*
@@ -66,7 +67,7 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler");
                 
                 // The actual message execution
-                await CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler.Handle(checkDoorSessionUnderWay, cabinetOpsDbContext, xiaomaiClient, doorSessionMoves, workQueue, payScoreServiceOrders, orderPushes, _optionsOfDoorSessionOptions, _timeProvider, cancellation).ConfigureAwait(false);
+                await CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler.Handle(checkDoorSessionUnderWay, cabinetOpsDbContext, xiaomaiClient, doorSessionMoves, workQueue, payScoreServiceOrders, orderPushes, exceptionQueue, _optionsOfDoorSessionOptions, _timeProvider, cancellation).ConfigureAwait(false);
 
                 
                 // Added by EF Core Transaction Middleware

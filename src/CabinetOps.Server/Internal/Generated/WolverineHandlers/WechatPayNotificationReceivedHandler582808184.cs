@@ -36,13 +36,13 @@ namespace Internal.Generated.WolverineHandlers
             * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_6
             * The service registration for CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
             * 
-            * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_8
-            * The service registration for CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
-            * 
             * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_9
             * The service registration for CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
             * 
             * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_10
+            * The service registration for CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
+            * 
+            * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_11
             * The service registration for CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
             */
             var wechatPayEventProcessorIEnumerable = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Collections.Generic.IEnumerable<CabinetOps.Server.Integrations.WechatPay.IWechatPayEventProcessor>>(serviceScope.ServiceProvider);

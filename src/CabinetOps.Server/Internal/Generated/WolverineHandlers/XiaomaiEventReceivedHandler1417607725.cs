@@ -32,6 +32,9 @@ namespace Internal.Generated.WolverineHandlers
             * 
             * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.Xiaomai.IXiaomaiEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_7
             * The service registration for CabinetOps.Server.Integrations.Xiaomai.IXiaomaiEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
+            * 
+            * Dependency: Descriptor: ServiceType: CabinetOps.Server.Integrations.Xiaomai.IXiaomaiEventProcessor Lifetime: Scoped ImplementationFactory: CabinetOps.Server.CabinetOpsApp+<>c.<AddCabinetOps>b__0_8
+            * The service registration for CabinetOps.Server.Integrations.Xiaomai.IXiaomaiEventProcessor is an 'opaque' lambda factory with the Scoped lifetime and requires service location
             */
             var xiaomaiEventProcessorIEnumerable = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Collections.Generic.IEnumerable<CabinetOps.Server.Integrations.Xiaomai.IXiaomaiEventProcessor>>(serviceScope.ServiceProvider);
             var domainEventScraperIEnumerable = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper>>(serviceScope.ServiceProvider);

@@ -777,6 +777,150 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("door_session_transitions", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.ExceptionOrders.ExceptionOrder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AllReasons")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("all_reasons");
+
+                    b.Property<string>("CaseNo")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("case_no");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("CustomerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTime>("DetectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("detected_at");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("device_id");
+
+                    b.Property<long?>("DoorSessionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("door_session_id");
+
+                    b.Property<string>("Evidence")
+                        .HasColumnType("text")
+                        .HasColumnName("evidence");
+
+                    b.Property<int?>("HandlerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("handler_id");
+
+                    b.Property<string>("HandlerName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("handler_name");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReasonDetail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason_detail");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("resolution_note");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StoreId")
+                        .HasColumnType("integer")
+                        .HasColumnName("store_id");
+
+                    b.Property<string>("SuspectedItems")
+                        .HasColumnType("text")
+                        .HasColumnName("suspected_items");
+
+                    b.Property<decimal>("SuspectedTotal")
+                        .HasColumnType("numeric(10,2)")
+                        .HasColumnName("suspected_total");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("taken_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WheatOrderNo")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("wheat_order_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_exception_orders");
+
+                    b.HasIndex("CaseNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exception_orders_case_no");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exception_orders_order_id");
+
+                    b.HasIndex("Source", "WheatOrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exception_orders_source_wheat_order_no");
+
+                    b.HasIndex("Status", "DetectedAt")
+                        .HasDatabaseName("ix_exception_orders_status_detected_at");
+
+                    b.HasIndex("StoreId", "Status")
+                        .HasDatabaseName("ix_exception_orders_store_id_status");
+
+                    b.ToTable("exception_orders", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>
                 {
                     b.Property<long>("Id")
@@ -1875,6 +2019,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "exceptions.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "exceptions.handle"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1965,6 +2119,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "exceptions.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "exceptions.handle"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -2015,6 +2179,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "exceptions.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "exceptions.handle"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -2052,6 +2226,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         {
                             RoleCode = "finance",
                             Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "exceptions.view"
                         });
                 });
 

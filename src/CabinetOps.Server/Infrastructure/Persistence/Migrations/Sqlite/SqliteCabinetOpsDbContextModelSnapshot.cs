@@ -752,6 +752,148 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("door_session_transitions", (string)null);
                 });
 
+            modelBuilder.Entity("CabinetOps.Server.Features.ExceptionOrders.ExceptionOrder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AllReasons")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("all_reasons");
+
+                    b.Property<string>("CaseNo")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_no");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("CustomerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTime>("DetectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detected_at");
+
+                    b.Property<int>("DeviceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("device_id");
+
+                    b.Property<long?>("DoorSessionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("door_session_id");
+
+                    b.Property<string>("Evidence")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence");
+
+                    b.Property<int?>("HandlerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handler_id");
+
+                    b.Property<string>("HandlerName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handler_name");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReasonDetail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason_detail");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution_note");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StoreId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("store_id");
+
+                    b.Property<string>("SuspectedItems")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("suspected_items");
+
+                    b.Property<long>("SuspectedTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suspected_total");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taken_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WheatOrderNo")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wheat_order_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_exception_orders");
+
+                    b.HasIndex("CaseNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exception_orders_case_no");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exception_orders_order_id");
+
+                    b.HasIndex("Source", "WheatOrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exception_orders_source_wheat_order_no");
+
+                    b.HasIndex("Status", "DetectedAt")
+                        .HasDatabaseName("ix_exception_orders_status_detected_at");
+
+                    b.HasIndex("StoreId", "Status")
+                        .HasDatabaseName("ix_exception_orders_store_id_status");
+
+                    b.ToTable("exception_orders", (string)null);
+                });
+
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>
                 {
                     b.Property<long>("Id")
@@ -1834,6 +1976,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "exceptions.view"
+                        },
+                        new
+                        {
+                            RoleCode = "admin",
+                            Permission = "exceptions.handle"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
@@ -1924,6 +2076,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "operator",
+                            Permission = "exceptions.view"
+                        },
+                        new
+                        {
+                            RoleCode = "operator",
+                            Permission = "exceptions.handle"
+                        },
+                        new
+                        {
                             RoleCode = "franchisee",
                             Permission = "dashboard.view"
                         },
@@ -1974,6 +2136,16 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "franchisee",
+                            Permission = "exceptions.view"
+                        },
+                        new
+                        {
+                            RoleCode = "franchisee",
+                            Permission = "exceptions.handle"
+                        },
+                        new
+                        {
                             RoleCode = "finance",
                             Permission = "dashboard.view"
                         },
@@ -2011,6 +2183,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         {
                             RoleCode = "finance",
                             Permission = "complaints.view"
+                        },
+                        new
+                        {
+                            RoleCode = "finance",
+                            Permission = "exceptions.view"
                         });
                 });
 
