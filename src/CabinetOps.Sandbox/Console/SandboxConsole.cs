@@ -43,7 +43,8 @@ public static class SandboxConsole
                 + $"乱序推送 {(xiaomai.ReorderPushes ? "开" : "关")} {Button($"/sandbox/xiaomai/faults?reorder={(!xiaomai.ReorderPushes).ToString().ToLowerInvariant()}", "切换")}　"
                 + $"识别价格与门店不符 {(xiaomai.WrongVendorPrice ? "开" : "关")} {Button($"/sandbox/xiaomai/faults?wrongPrice={(!xiaomai.WrongVendorPrice).ToString().ToLowerInvariant()}", "切换")}　"
                 + $"识别出未登记商品 {(xiaomai.UnknownSku ? "开" : "关")} {Button($"/sandbox/xiaomai/faults?unknownSku={(!xiaomai.UnknownSku).ToString().ToLowerInvariant()}", "切换")}　"
-                + $"下次开门失败：{xiaomai.NextOpenFailure ?? "否"} {Button($"/sandbox/xiaomai/faults?nextOpenFailure={(xiaomai.NextOpenFailure is null ? "LOCK_FAULT" : "")}", xiaomai.NextOpenFailure is null ? "模拟锁故障" : "取消")}</p>");
+                + $"下次开门失败：{xiaomai.NextOpenFailure ?? "否"} {Button($"/sandbox/xiaomai/faults?nextOpenFailure={(xiaomai.NextOpenFailure is null ? "LOCK_FAULT" : "")}", xiaomai.NextOpenFailure is null ? "模拟锁故障" : "取消")}　"
+                + $"下次识别异常（异常订单）：{xiaomai.NextException ?? "否"} {Button($"/sandbox/xiaomai/faults?nextException={(xiaomai.NextException is null ? "RECOGNITION_FAILED" : "")}", xiaomai.NextException is null ? "模拟识别失败" : "取消")}</p>");
             html.Append("<h2>小麦设备</h2><p><form method=\"post\" onsubmit=\"this.action='/sandbox/xiaomai/devices?redirect=1&code='+encodeURIComponent(this.code.value)\"><input name=\"code\" placeholder=\"新设备编号\"> <button>在小麦开通设备</button></form></p>");
             html.Append("<table><tr><th>设备编号</th><th>门店</th><th>在线</th><th>状态版本</th><th>门</th><th>操作</th></tr>");
             foreach (var d in xiaomai.Devices)

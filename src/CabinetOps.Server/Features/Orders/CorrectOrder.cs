@@ -376,11 +376,15 @@ public sealed class OrderCorrections(CabinetOpsDbContext db, OrderRefunds refund
         Problem? blocked = order.OrderType == OrderType.Supplementary ? Problem.Conflict("order-supplementary", "补扣订单不能修正，请修正原订单")
             : order.Hold is not null ? Problem.Conflict("order-held", "订单审核中，请在异常订单中处理")
             : order.PaymentStatus == PaymentStatus.Cancelled ? Problem.Conflict("order-cancelled", "订单已取消，不能修正")
-            : payments.Any(p => p.Status == PaymentRecordStatus.Pending) || chain.Any(o => o.PaymentStatus == PaymentStatus.Paying)
-              || order.PaymentStatus == PaymentStatus.Paying
+            // Money in flight for what is still owed would be judged wrongly. A JSAPI attempt left open on an
+            // order paid otherwise is not: if the customer still pays it, it is refunded as a double collection.
+            : order.PaymentStatus == PaymentStatus.Paying || chain.Any(o => o.PaymentStatus == PaymentStatus.Paying)
+              || payments.Any(p => p.Status == PaymentRecordStatus.Pending && OwnerOf(p) is { PaymentStatus: not PaymentStatus.Paid })
                 ? Problem.Conflict("payment-in-progress", "订单有进行中的支付，请在支付完成后再修正")
             : null;
         return new OrderState(order, chain, payments, lines, corrections.Count, corrections.Contains(CorrectionStatus.PendingApproval), blocked);
+
+        Order OwnerOf(OrderPayment p) => p.OrderId == order.Id ? order : chain.Single(o => o.Id == p.OrderId);
     }
 
     private async Task<CorrectionView?> RepeatedAsync(Guid requestId, long orderId, CancellationToken ct)

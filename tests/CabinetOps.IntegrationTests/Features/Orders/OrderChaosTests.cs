@@ -127,11 +127,92 @@ public sealed class OrderChaosTests
             var deducted = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().TicketLedger.AsNoTracking()
                 .Where(e => ticketCustomers.Contains(e.CustomerId) && e.Kind == TicketEntryKind.Payment).SumAsync(e => e.Amount));
             Assert.Equal(-ticketOrders.Sum(o => o.TicketPaymentAmount), deducted);
+
+            // After-sale under the same faults (issue #7): staff correct every third order down — each
+            // confirmed twice at once and once more after — while WeChat fails 30 % of calls and the
+            // server restarts. Every correction applies once and every refund comes back once.
+            (await sandbox.PostAsync("/sandbox/wechatpay/faults?failureRate=0.3", null)).EnsureSuccessStatusCode();
+            var toCorrect = ours.Where((_, i) => i % 3 == 0).Select(o => o.OrderNo).ToList();
+            await Task.WhenAll(toCorrect.Take(toCorrect.Count / 2).Select(no => CorrectDownAsync(host, staff, no)));
+            await host.DisposeAsync();
+            server = host = new TestHost(database, settings: settings, port: port, sandbox: simulators).Start();
+            await Task.WhenAll(toCorrect.Skip(toCorrect.Count / 2).Select(no => CorrectDownAsync(host, staff, no)));
+            (await sandbox.PostAsync("/sandbox/wechatpay/faults?failureRate=0", null)).EnsureSuccessStatusCode();
+            await Eventually.WaitAsync(async () => await SettledAsync(host, staff), done => done, "every refund back", TimeSpan.FromSeconds(180));
+            await AssertBooksMatchAsync(host, sandbox, toCorrect);
         }
         finally
         {
             await server.DisposeAsync();
         }
+    }
+
+    /// <summary>Staff take one unit off the order's first line; the form is confirmed twice at once (a double click) and once more (a retry).</summary>
+    private static async Task CorrectDownAsync(TestHost host, HttpClient staff, string orderNo)
+    {
+        var (id, line, quantity) = await host.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CabinetOpsDbContext>();
+            var order = await db.Orders.AsNoTracking().Include(o => o.Items).SingleAsync(o => o.OrderNo == orderNo);
+            var first = order.Items.OrderBy(i => i.LineNo).First();
+            return (order.Id, first.LineNo, first.Quantity);
+        });
+        var body = new { requestId = Guid.NewGuid(), reason = "混沌测试：顾客放回一件", lines = new[] { new { lineNo = line, quantity = quantity - 1 } }, baseSeq = 0 };
+        var answers = await Task.WhenAll(staff.PostAsJsonAsync($"/api/admin/orders/{id}/corrections", body), staff.PostAsJsonAsync($"/api/admin/orders/{id}/corrections", body));
+        answers = [.. answers, await staff.PostAsJsonAsync($"/api/admin/orders/{id}/corrections", body)];
+        foreach (var answer in answers)
+            Assert.True(answer.IsSuccessStatusCode, $"correction of {orderNo}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>
+    /// Our books against WeChat's and the ticket ledger after the corrections: per order, what WeChat
+    /// kept (its payments less its refunds, by trade number and transaction id) equals what our
+    /// payments and refunds say; no refund reached WeChat twice; every correction applied once with
+    /// refunds equal to its difference; tickets moved exactly our ticket payments less ticket refunds.
+    /// </summary>
+    private static async Task AssertBooksMatchAsync(TestHost host, HttpClient sandbox, IReadOnlyList<string> corrected)
+    {
+        var (orders, payments, refunds, corrections) = await host.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CabinetOpsDbContext>();
+            return (await db.Orders.AsNoTracking().ToListAsync(), await db.OrderPayments.AsNoTracking().ToListAsync(), await db.OrderRefunds.AsNoTracking().ToListAsync(),
+                await db.OrderCorrections.AsNoTracking().ToListAsync());
+        });
+        var sessions = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.SessionNo));
+        var ledger = (await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/wechatpay/ledger")).EnumerateArray()
+            .Select(e => (TradeNo: e.GetProperty("out_trade_no").GetString()!, Kind: e.GetProperty("kind").GetString()!, Amount: e.GetProperty("amount").GetInt64(),
+                Id: e.GetProperty("transaction_id").GetString())).ToList();
+
+        Assert.All(refunds, r => Assert.Equal(RefundStatus.Succeeded, r.Status));
+        var wechatRefunds = refunds.Where(r => payments.Single(p => p.Id == r.PaymentId).Channel != PaymentChannel.Tickets).ToList();
+        var ledgerRefunds = ledger.Where(e => e.Kind == "REFUND").ToList();
+        Assert.Equal(ledgerRefunds.Count, ledgerRefunds.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(wechatRefunds.Select(r => r.RefundId).Order(), ledgerRefunds.Select(e => e.Id).Order());
+
+        foreach (var o in orders)
+        {
+            var mine = payments.Where(p => p.OrderId == o.Id && p.Channel != PaymentChannel.Tickets && p.Status == PaymentRecordStatus.Succeeded).ToList();
+            var booked = mine.Sum(p => p.Amount.Fen) - wechatRefunds.Where(r => mine.Any(p => p.Id == r.PaymentId)).Sum(r => r.Amount.Fen);
+            var keys = mine.Select(p => p.TransactionId).Append(o.DoorSessionId is { } sid ? sessions[sid] : null).Where(k => k is not null).ToHashSet();
+            var kept = ledger.Where(e => keys.Contains(e.TradeNo) || e.TradeNo.StartsWith(o.OrderNo + "-", StringComparison.Ordinal)).Sum(e => e.Amount);
+            if (kept != booked)
+                Assert.Fail($"order {o.OrderNo}: WeChat kept {kept} fen, our books say {booked}; " + await MoneyTrailAsync(host, o.OrderNo));
+        }
+
+        Assert.Equal(corrected.Order(), corrections.Select(c => orders.Single(o => o.Id == c.OrderId).OrderNo).Order());
+        foreach (var c in corrections)
+        {
+            Assert.Equal(CorrectionStatus.Applied, c.Status);
+            Assert.Equal(c.BeforeTotal.Fen - c.AfterTotal.Fen, refunds.Where(r => r.OutRefundNo.StartsWith(c.CorrectionNo + "-R", StringComparison.Ordinal)).Sum(r => r.Amount.Fen));
+            Assert.Equal(c.AfterTotal, orders.Single(o => o.Id == c.OrderId).TotalAmount);
+        }
+
+        var ticketPayments = payments.Where(p => p.Channel == PaymentChannel.Tickets && p.Status == PaymentRecordStatus.Succeeded).ToList();
+        var ticketRefunds = refunds.Where(r => ticketPayments.Any(p => p.Id == r.PaymentId)).Sum(r => r.Amount.ToTickets());
+        var customers = orders.Where(o => ticketPayments.Any(p => p.OrderId == o.Id)).Select(o => o.UserId).Distinct().ToList();
+        var moved = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().TicketLedger.AsNoTracking()
+            .Where(e => customers.Contains(e.CustomerId) && (e.Kind == TicketEntryKind.Payment || e.Kind == TicketEntryKind.Refund)).SumAsync(e => e.Amount));
+        Assert.Equal(-ticketPayments.Sum(p => p.Tickets) + ticketRefunds, moved);
     }
 
     private sealed record Shopper(HttpClient Client, int CustomerId, string Device, string Method, (string Sku, long PriceFen)[] Shelf);
