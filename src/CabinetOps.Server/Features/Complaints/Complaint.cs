@@ -20,7 +20,7 @@ public sealed class Complaint
     public ComplaintStatus Status { get; set; }
     public required string Description { get; set; }
     public DateTime CreatedAt { get; set; }
-    /// <summary>Staff answer before this (<c>Complaints:ResponseHours</c> after filing); past it, an alert is raised.</summary>
+    /// <summary>Staff answer before this (the store's 投诉响应时限 after filing); past it, an alert is raised.</summary>
     public DateTime Deadline { get; set; }
     public int? HandlerId { get; set; }
     public string? HandlerName { get; set; }

@@ -17,10 +17,6 @@ public sealed class ComplaintOptions
     [System.ComponentModel.DataAnnotations.Range(10_000, 20_000_000)]
     public long MaxPhotoBytes { get; set; } = 5 * 1024 * 1024;
 
-    /// <summary>How long after filing staff must answer; past it the complaint raises an alert.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 720)]
-    public int ResponseHours { get; set; } = 24;
-
     /// <summary>How long after the order a complaint can still be filed.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 365)]
     public int WindowDays { get; set; } = 30;

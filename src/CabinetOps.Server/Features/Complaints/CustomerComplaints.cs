@@ -1,4 +1,5 @@
 using CabinetOps.Server.Features.Customers;
+using CabinetOps.Server.Features.Stores;
 using CabinetOps.Server.Infrastructure.Http;
 using CabinetOps.Server.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.Features;
@@ -30,8 +31,8 @@ public sealed record MpComplaintPage(IReadOnlyList<MpComplaintSummary> Items, in
 /// photos uploaded before, follow it, add to it while it is open. Another customer's order or
 /// complaint reads exactly like an unknown one.
 /// </summary>
-public sealed class CustomerComplaints(CabinetOpsDbContext db, ComplaintPhotoLinks links, IOptions<ComplaintOptions> options, TimeProvider clock,
-    ILogger<CustomerComplaints> logger)
+public sealed class CustomerComplaints(CabinetOpsDbContext db, ComplaintPhotoLinks links, StoreDefaults defaults, IOptions<ComplaintOptions> options,
+    TimeProvider clock, ILogger<CustomerComplaints> logger)
 {
     public const int MaxPageSize = 50;
 
@@ -63,6 +64,9 @@ public sealed class CustomerComplaints(CabinetOpsDbContext db, ComplaintPhotoLin
         if (photos.Count != photoIds.Count)
             return Problem.Validation("photoIds", "图片已失效，请重新上传");
 
+        // The store's response time (门店设置 投诉响应时限, else the global default).
+        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == order.StoreId, ct);
+        var responseHours = StoreDefaults.Effective(store, await defaults.GetAsync(ct)).ComplaintResponseHours;
         var complaint = new Complaint
         {
             ComplaintNo = BusinessNumbers.New("TS", now),
@@ -73,7 +77,7 @@ public sealed class CustomerComplaints(CabinetOpsDbContext db, ComplaintPhotoLin
             Status = ComplaintStatus.Pending,
             Description = request.Description!.Trim(),
             CreatedAt = now,
-            Deadline = now.AddHours(o.ResponseHours),
+            Deadline = now.AddHours(responseHours),
             UpdatedAt = now,
         };
         complaint.Photos.AddRange(photos);

@@ -268,7 +268,7 @@ public sealed class OrderCorrections(CabinetOpsDbContext db, OrderRefunds refund
             db.Orders.Add(supplementary);
             correction.SupplementaryOrderNo = supplementary.OrderNo;
             await db.SaveChangesAsync(ct);
-            await charging.ChargeSupplementaryAsync(supplementary, ct);
+            await charging.ChargeSupplementaryAsync(supplementary, order, ct);
         }
 
         audit.Record(actor, "order.correct", "order", order.OrderNo,

@@ -77,7 +77,8 @@ public sealed class CustomerOrderHandlers(CabinetOpsDbContext db, JsapiCharging 
             return Problem.Conflict("order-held", "订单审核中，暂不能支付");
         if (order.PaymentStatus == PaymentStatus.Paid)
             return Problem.Conflict("order-paid", "订单已支付");
-        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).FirstOrDefaultAsync(ct);
+        // The Pay Score order that is deducting: a 补扣's own, else the session's.
+        var sessionNo = order.PayScoreOutOrderNo ?? await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).FirstOrDefaultAsync(ct);
         var payScorePending = await db.OrderPayments.AnyAsync(p => p.OrderId == order.Id && p.Channel == PaymentChannel.PayScore && p.Status == PaymentRecordStatus.Pending, ct);
         if (request.Method != "jsapi" && order.PaymentStatus == PaymentStatus.Paying && payScorePending && sessionNo is not null
             && !string.IsNullOrEmpty(wechatPay.Value.ApiV2Key))

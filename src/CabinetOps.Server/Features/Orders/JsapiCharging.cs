@@ -223,12 +223,16 @@ public sealed class JsapiCharging(CabinetOpsDbContext db, WechatPayClient wechat
         var payScore = await db.OrderPayments.SingleOrDefaultAsync(p => p.OrderId == order.Id && p.Channel == PaymentChannel.PayScore, ct);
         if (payScore?.Status == PaymentRecordStatus.Pending)
             await queue.EnqueueAsync(new SyncPayScoreOrder(order.Id), ct);
-        else if (payScore is null or { Status: PaymentRecordStatus.Failed } && order.DoorSessionId is { } sessionId
-                 && await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct) is { MayHoldPayScoreOrder: true })
-            await queue.EnqueueAsync(payScore is null ? new SyncPayScoreOrder(order.Id) : new CancelPayScoreOrder(sessionId, "已通过微信支付收款"), ct);
+        else if (payScore is null or { Status: PaymentRecordStatus.Failed } && await MayHoldPayScoreOrderAsync(order, ct))
+            await queue.EnqueueAsync(payScore is null ? new SyncPayScoreOrder(order.Id) : PayScoreCharging.CancelFor(order, "已通过微信支付收款"), ct);
         await db.SaveChangesAsync(ct);
         return null;
     }
+
+    /// <summary>A Pay Score service order may charge this order too: its session's, or a 补扣's own.</summary>
+    private async Task<bool> MayHoldPayScoreOrderAsync(Order order, CancellationToken ct) =>
+        order.PayScoreOutOrderNo is not null
+        || (order.DoorSessionId is { } sessionId && await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct) is { MayHoldPayScoreOrder: true });
 
     private static readonly Problem Unavailable = new("wechatpay-unavailable", "微信支付暂时不可用，请稍后重试", StatusCodes.Status503ServiceUnavailable);
 }

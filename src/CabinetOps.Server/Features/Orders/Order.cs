@@ -38,6 +38,12 @@ public sealed class Order
     public bool PriceMismatch { get; set; }
     /// <summary>Set = held for review, charged by nobody until staff act.</summary>
     public OrderHold? Hold { get; set; }
+    /// <summary>
+    /// The <c>out_order_no</c> of a Pay Score service order of the order's own, when it is not its
+    /// session's: a 补扣 of a Pay Score order is charged by a new service order numbered by the 补扣's
+    /// order number (payscore.md §4.6). Null for orders charged through their session's service order.
+    /// </summary>
+    public string? PayScoreOutOrderNo { get; set; }
     /// <summary>Why the last charge attempt failed, for staff and the customer.</summary>
     public string? PaymentFailure { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -10,7 +10,8 @@ namespace CabinetOps.Server.Features.Orders;
 /// Charges a new order by its session's payment method (DESIGN §6), inside the transaction that
 /// created the order, so an order and its charge are stored together or not at all.
 /// </summary>
-public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, Infrastructure.Messaging.WorkQueue queue, TimeProvider clock, ILogger<OrderCharging> logger)
+public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, Infrastructure.Messaging.WorkQueue queue, Stores.StoreDefaults defaults,
+    Microsoft.Extensions.Options.IOptions<Integrations.WechatPay.WechatPayOptions> wechatPay, TimeProvider clock, ILogger<OrderCharging> logger)
 {
     /// <summary>The balance may change between reading it and deducting (an adjustment in the admin): read and try again this often.</summary>
     private const int TicketAttempts = 3;
@@ -36,13 +37,27 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
 
     /// <summary>
     /// A 补扣 order is charged the way its original was: tickets at once (the remainder due by WeChat);
-    /// a WeChat order waits, unpaid, for the customer to pay it by JSAPI from 我的订单, and the
-    /// unpaid-order block at the next scan sends them there.
+    /// Pay Score by a service order of its own (免确认 mode, Pay Score on for the store); otherwise it
+    /// waits, unpaid, for the customer to pay it by JSAPI from 我的订单, and the unpaid-order block at
+    /// the next scan sends them there.
     /// </summary>
-    public async Task ChargeSupplementaryAsync(Order order, CancellationToken ct)
+    public async Task ChargeSupplementaryAsync(Order order, Order original, CancellationToken ct)
     {
         if (order.PaymentType == PaymentType.Tickets)
+        {
             await ChargeTicketsAsync(order, clock.GetUtcNow().UtcDateTime, ct);
+            return;
+        }
+
+        var paidByPayScore = await db.OrderPayments.AnyAsync(p => p.OrderId == original.Id && p.Channel == PaymentChannel.PayScore && p.Status == PaymentRecordStatus.Succeeded, ct);
+        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == order.StoreId, ct);
+        // 需确认 would need the customer on WeChat's page for every order: a 补扣 is then paid by JSAPI.
+        if (!paidByPayScore || wechatPay.Value.PayScoreMode != Integrations.WechatPay.PayScoreMode.NoConfirm
+            || !Stores.StoreDefaults.Effective(store, await defaults.GetAsync(ct)).PayScoreEnabled)
+            return;
+        order.PayScoreOutOrderNo = order.OrderNo;
+        await db.SaveChangesAsync(ct);
+        await queue.EnqueueAsync(new CreateSupplementaryPayScoreOrder(order.Id), ct);
     }
 
     /// <summary>

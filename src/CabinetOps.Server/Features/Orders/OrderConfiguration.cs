@@ -19,6 +19,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(x => x.WheatOrderNo).HasMaxLength(50);
         b.HasIndex(x => x.WheatOrderNo).IsUnique();
         b.Property(x => x.RelatedOrderNo).HasMaxLength(50);
+        b.Property(x => x.PayScoreOutOrderNo).HasMaxLength(32);
+        // USER_PAID names the service order: it finds a 补扣 by this number.
+        b.HasIndex(x => x.PayScoreOutOrderNo).IsUnique();
         // The admin order list pages newest first (order time, then id) over millions of rows, with
         // one filter or several (DESIGN §11 targets, bench/order-list.sh). Each filter that can be
         // rare or match nothing leads an index in list order, so a page never scans the table: a

@@ -27,6 +27,18 @@ public sealed record CheckPayScoreCollection(long OrderId, int Attempt = 1) : IE
     public string Describe() => $"查询订单 {OrderId} 的微信支付分扣款结果（第 {Attempt} 次）";
 }
 
+/// <summary>Durable work: a 补扣 of a Pay Score order gets a service order of its own (create, then complete), or falls back to JSAPI.</summary>
+public sealed record CreateSupplementaryPayScoreOrder(long OrderId) : IExternalWork
+{
+    public string Describe() => $"为补扣订单 {OrderId} 创建微信支付分订单";
+}
+
+/// <summary>Durable work: cancel the service order of a 补扣 that will not be collected through it.</summary>
+public sealed record CancelSupplementaryPayScoreOrder(long OrderId, string Reason) : IExternalWork
+{
+    public string Describe() => $"撤销补扣订单 {OrderId} 的微信支付分订单";
+}
+
 /// <summary>Section <c>Orders</c>.</summary>
 public sealed class OrderOptions
 {
@@ -83,16 +95,17 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         var order = await db.Orders.Include(o => o.Items).SingleAsync(o => o.Id == orderId, ct);
         if (order.PaymentStatus is PaymentStatus.Paid or PaymentStatus.Cancelled)
             return;
-        var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == order.DoorSessionId, ct);
-        var answer = await wechatPay.CompleteServiceOrderAsync(session.SessionNo, CompleteBody(order, session), ct);
+        var outOrderNo = await OutOrderNoAsync(order, ct);
+        var closedAt = order.DoorSessionId is { } sessionId ? await db.DoorSessions.Where(s => s.Id == sessionId).Select(s => s.ClosedAt).SingleAsync(ct) : null;
+        var answer = await wechatPay.CompleteServiceOrderAsync(outOrderNo, CompleteBody(order, closedAt), ct);
         if (answer.Retryable)
-            throw new InvalidOperationException($"完结微信支付分订单 {session.SessionNo} 失败：{answer.ErrorCode} {answer.Message}");
+            throw new InvalidOperationException($"完结微信支付分订单 {outOrderNo} 失败：{answer.ErrorCode} {answer.Message}");
         var now = clock.GetUtcNow().UtcDateTime;
         var payment = await PaymentAsync(order, now, ct);
         if (!answer.Ok)
         {
             // Refused as it stands (the order's state, the amount): staff must look; nothing was collected.
-            logger.LogWarning("Complete of Pay Score order {OutOrderNo} refused: {Code} {Message}", session.SessionNo, answer.ErrorCode, answer.Message);
+            logger.LogWarning("Complete of Pay Score order {OutOrderNo} refused: {Code} {Message}", outOrderNo, answer.ErrorCode, answer.Message);
             payment.Status = PaymentRecordStatus.Failed;
             payment.FailureReason = Truncate($"微信支付分完结被拒：{answer.Message ?? answer.ErrorCode}");
             order.PaymentStatus = PaymentStatus.Failed;
@@ -116,7 +129,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
         if (order.PaymentStatus is not (PaymentStatus.Paying or PaymentStatus.Failed))
             return;
-        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
+        var sessionNo = await OutOrderNoAsync(order, ct);
         var answer = await wechatPay.QueryServiceOrderAsync(sessionNo, ct);
         if (answer.Retryable)
             throw new InvalidOperationException($"查询微信支付分订单 {sessionNo} 失败：{answer.ErrorCode} {answer.Message}");
@@ -143,10 +156,11 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         var paid = resource.Deserialize<ServiceOrder>(WechatPayClient.Json);
         if (paid?.OutOrderNo is not { Length: > 0 } outOrderNo)
             return "通知缺少 out_order_no";
-        var orderId = await (from o in db.Orders
-                             join s in db.DoorSessions on o.DoorSessionId equals s.Id
-                             where s.SessionNo == outOrderNo
-                             select (long?)o.Id).SingleOrDefaultAsync(ct);
+        var orderId = await db.Orders.Where(o => o.PayScoreOutOrderNo == outOrderNo).Select(o => (long?)o.Id).SingleOrDefaultAsync(ct)
+                      ?? await (from o in db.Orders
+                                join s in db.DoorSessions on o.DoorSessionId equals s.Id
+                                where s.SessionNo == outOrderNo
+                                select (long?)o.Id).SingleOrDefaultAsync(ct);
         if (orderId is null)
             return $"支付分订单 {outOrderNo} 没有对应的订单";
         await db.LockOrderAsync(orderId.Value, ct);
@@ -230,7 +244,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         var payment = await PaymentAsync(order, now, ct);
         if (payment.Status != PaymentRecordStatus.Pending)
             return;
-        var sessionNo = await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
+        var sessionNo = await OutOrderNoAsync(order, ct);
         var paidTime = ShanghaiTime.FromUtc(order.PaymentTime ?? now).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var answer = await wechatPay.SyncServiceOrderAsync(sessionNo, paidTime, ct);
         if (answer.Ok)
@@ -253,7 +267,7 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
             {
                 payment.Cancel("已通过微信支付收款，支付分订单未完结", now);
                 if (entity.Ok && entity.Data!.State is "DOING" or "CREATED")
-                    await queue.EnqueueAsync(new CancelPayScoreOrder(order.DoorSessionId!.Value, "已通过微信支付收款"), ct);
+                    await queue.EnqueueAsync(CancelFor(order, "已通过微信支付收款"), ct);
                 await db.SaveChangesAsync(ct);
                 return;
             }
@@ -267,11 +281,11 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
         entity.ErrorCode == "ORDER_NOT_EXIST"
         || entity is { Ok: true, Data: { State: "REVOKED" or "EXPIRED" or "CREATED" } or { State: "DOING", Collection: null } };
 
-    /// <summary>§4.5 for smart retail: one 商品信息 line per product (amount = line total), the total, and when the service ended (the door closed).</summary>
-    private string CompleteBody(Order order, DoorSession session)
+    /// <summary>§4.5 for smart retail: one 商品信息 line per product (amount = line total), the total, and when the service ended (the door closed; a 补扣's own time).</summary>
+    private string CompleteBody(Order order, DateTime? closedAt)
     {
         var o = options.Value;
-        var end = ShanghaiTime.FromUtc(session.ClosedAt ?? order.OrderTime).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var end = ShanghaiTime.FromUtc(closedAt ?? order.OrderTime).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         return new JsonObject
         {
             ["appid"] = o.AppId,
@@ -287,6 +301,76 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
             ["time_range"] = new JsonObject { ["end_time"] = end },
         }.ToJsonString();
     }
+
+    /// <summary>
+    /// 补扣 of a Pay Score order (payscore.md §4.6: an unpaid order cannot be raised, the difference is a
+    /// new order): a 免确认 service order numbered by the 补扣's order number, estimated at its amount,
+    /// then completed like any order. The body is built from the stored order, so a retry resends it
+    /// unchanged (§4.1 原参重入). Refused (the customer withdrew the authorisation, risk control) →
+    /// the customer pays it by JSAPI from 我的订单, where the unpaid-order block sends them.
+    /// </summary>
+    public async Task CreateSupplementaryAsync(long orderId, CancellationToken ct)
+    {
+        await db.LockOrderAsync(orderId, ct);
+        var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
+        if (order.PaymentStatus is PaymentStatus.Paid or PaymentStatus.Cancelled || order.PayScoreOutOrderNo is not { } outOrderNo)
+            return;
+        var openId = await db.Customers.Where(c => c.Id == order.UserId).Select(c => c.OpenId).SingleAsync(ct);
+        var deviceCode = await db.Devices.Where(d => d.Id == order.DeviceId).Select(d => d.DeviceCode).SingleAsync(ct);
+        var o = options.Value;
+        var body = new JsonObject
+        {
+            ["out_order_no"] = outOrderNo,
+            ["appid"] = o.AppId,
+            ["service_id"] = o.ServiceId,
+            ["service_introduction"] = "智能柜订单补扣",
+            ["time_range"] = new JsonObject { ["start_time"] = ShanghaiTime.FromUtc(order.CreatedAt.AddSeconds(-60)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) },
+            ["risk_fund"] = new JsonObject { ["name"] = "ESTIMATE_ORDER_COST", ["amount"] = order.TotalAmount.Fen, ["description"] = "订单修正补扣金额" },
+            ["notify_url"] = o.NotifyUrl,
+            ["openid"] = openId,
+            ["need_user_confirm"] = false,
+            ["device"] = new JsonObject { ["start_device_id"] = deviceCode },
+        }.ToJsonString();
+        var answer = await wechatPay.CreateServiceOrderAsync(body, ct);
+        if (answer.Retryable)
+            throw new InvalidOperationException($"创建补扣的微信支付分订单 {outOrderNo} 失败：{answer.ErrorCode} {answer.Message}");
+        if (answer.Ok && answer.Data is { State: "DOING" })
+        {
+            await queue.EnqueueAsync(new CompletePayScoreOrder(order.Id), ct);
+            return;
+        }
+
+        logger.LogWarning("Pay Score order for supplementary {OrderNo} not in force: {State} {Code} {Message}; the customer pays it by JSAPI",
+            order.OrderNo, answer.Data?.State, answer.ErrorCode, answer.Message);
+        if (answer.Ok)
+            await queue.EnqueueAsync(new CancelSupplementaryPayScoreOrder(order.Id, "补扣改由顾客微信支付"), ct);
+        else
+            // A refusal proves WeChat holds no such order: the 补扣 is no longer a Pay Score one.
+            order.PayScoreOutOrderNo = null;
+        order.PaymentFailure = "微信支付分扣款未成功，请在「我的订单」中支付";
+        order.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task CancelSupplementaryAsync(long orderId, string reason, CancellationToken ct)
+    {
+        var outOrderNo = await db.Orders.Where(o => o.Id == orderId).Select(o => o.PayScoreOutOrderNo).SingleAsync(ct);
+        if (outOrderNo is null)
+            return;
+        var answer = await wechatPay.CancelServiceOrderAsync(outOrderNo, reason, ct);
+        if (answer.Retryable)
+            throw new InvalidOperationException($"撤销微信支付分订单 {outOrderNo} 失败：{answer.ErrorCode} {answer.Message}");
+        if (!answer.Ok && answer.ErrorCode != "ORDER_NOT_EXIST")
+            logger.LogWarning("Cancel of Pay Score order {OutOrderNo} refused: {Code} {Message}", outOrderNo, answer.ErrorCode, answer.Message);
+    }
+
+    /// <summary>The service order that charges an order: a 补扣's own, else its session's.</summary>
+    private async Task<string> OutOrderNoAsync(Order order, CancellationToken ct) =>
+        order.PayScoreOutOrderNo ?? await db.DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync(ct);
+
+    /// <summary>Cancels the service order that would charge an order (its own, or its session's).</summary>
+    public static IExternalWork CancelFor(Order order, string reason) =>
+        order.PayScoreOutOrderNo is not null ? new CancelSupplementaryPayScoreOrder(order.Id, reason) : new CancelPayScoreOrder(order.DoorSessionId!.Value, reason);
 
     private static string Truncate(string s) => s.Length > 200 ? s[..200] : s;
 }
@@ -305,4 +389,15 @@ public static class CheckPayScoreCollectionHandler
 public static class SyncPayScoreOrderHandler
 {
     public static Task Handle(SyncPayScoreOrder message, PayScoreCharging charging, CancellationToken ct) => charging.SyncAsync(message.OrderId, ct);
+}
+
+public static class CreateSupplementaryPayScoreOrderHandler
+{
+    public static Task Handle(CreateSupplementaryPayScoreOrder message, PayScoreCharging charging, CancellationToken ct) => charging.CreateSupplementaryAsync(message.OrderId, ct);
+}
+
+public static class CancelSupplementaryPayScoreOrderHandler
+{
+    public static Task Handle(CancelSupplementaryPayScoreOrder message, PayScoreCharging charging, CancellationToken ct) =>
+        charging.CancelSupplementaryAsync(message.OrderId, message.Reason, ct);
 }

@@ -39,12 +39,18 @@ public abstract class OrderCorrectionTestBase(AppFixture app) : OrderTestBase(ap
 
     protected async Task<(Order Order, ShelfProduct[] Shelf)> PaidPayScoreOrderAsync()
     {
+        var (order, shelf, _) = await PaidPayScoreOrderWithCustomerAsync();
+        return (order, shelf);
+    }
+
+    protected async Task<(Order Order, ShelfProduct[] Shelf, HttpClient Customer)> PaidPayScoreOrderWithCustomerAsync()
+    {
         await EnsureCatalogueAsync();
         var device = await Host.NewCabinetAsync();
         var shelf = await ShelfAsync(device);
         var (client, _) = await Host.PayScoreCustomerAsync("correct-" + Guid.NewGuid().ToString("N"));
         var no = await ShopAsync(client, device, "PayScore", (shelf[0], 1), (shelf[1], 2));
-        return (await WaitForPaymentStatusAsync(no, PaymentStatus.Paid), shelf);
+        return (await WaitForPaymentStatusAsync(no, PaymentStatus.Paid), shelf, client);
     }
 }
 
@@ -170,6 +176,59 @@ public abstract class OrderCorrectionTests(AppFixture app) : OrderCorrectionTest
         Assert.Equal((shelf[1].PriceFen / 100m, 0m), (down.GetProperty("refundAmount").GetDecimal(), down.GetProperty("supplementaryAmount").GetDecimal()));
         Assert.Equal(balance - shelf[1].PriceFen * 5, await BalanceAsync(customerId));
     }
+
+    [Fact]
+    public async Task CorrectingAPayScoreOrderUpChargesOneSupplementaryOrderOnceThroughAPayScoreOrderOfItsOwn()
+    {
+        var (order, shelf) = await PaidPayScoreOrderAsync();
+        var line = order.Items.Single(i => i.SkuCode == shelf[0].Sku).LineNo;
+        using var ops = await Host.SignedInClientAsync("ops");
+
+        var requestId = Guid.NewGuid();
+        object[] lines = [new { lineNo = line, quantity = 3 }];
+        var answers = await Task.WhenAll(CorrectAsync(ops, order.Id, requestId, lines, "摄像头漏识别"), CorrectAsync(ops, order.Id, requestId, lines, "摄像头漏识别"));
+        var views = await Task.WhenAll(answers.Select(a => JsonAsync(a)));
+        var no = views[0].GetProperty("supplementaryOrderNo").GetString()!;
+        Assert.Equal(no, views[1].GetProperty("supplementaryOrderNo").GetString());
+
+        // WeChat collects it once, under a service order numbered by the 补扣 itself.
+        var supplementary = await Eventually.WaitAsync(() => OrderAsync(no), o => o.PaymentStatus == PaymentStatus.Paid, "the 补扣 collected");
+        Assert.Equal((OrderType.Supplementary, PaymentType.WeChat, no, shelf[0].PriceFen * 2, shelf[0].PriceFen * 2),
+            (supplementary.OrderType, supplementary.PaymentType, supplementary.PayScoreOutOrderNo, supplementary.TotalAmount.Fen, supplementary.WxPaymentAmount.Fen));
+        Assert.Equal([("PAYSCORE", shelf[0].PriceFen * 2)], await LedgerAsync(no));
+        var payment = Assert.Single(await PaymentsAsync(supplementary.Id));
+        Assert.Equal((PaymentChannel.PayScore, PaymentRecordStatus.Succeeded), (payment.Channel, payment.Status));
+        // The original's own Pay Score order was not touched.
+        Assert.Equal([("PAYSCORE", order.TotalAmount.Fen)], await LedgerAsync(await SessionNoAsync(order)));
+    }
+
+    [Fact]
+    public async Task ASupplementaryOrderOfACustomerWhoWithdrewPayScoreIsPaidByJsapi()
+    {
+        var (order, shelf, customer) = await PaidPayScoreOrderWithCustomerAsync();
+        var openId = await Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().Customers.Where(c => c.Id == order.UserId).Select(c => c.OpenId).SingleAsync());
+        using (var sandbox = Host.CreateHttpClient())
+            (await sandbox.PostAsync($"/sandbox/wechatpay/users/{openId}/revoke", null)).EnsureSuccessStatusCode();
+        using var ops = await Host.SignedInClientAsync("ops");
+
+        var view = await JsonAsync(await CorrectAsync(ops, order.Id, Guid.NewGuid(), [new { lineNo = order.Items.Single(i => i.SkuCode == shelf[0].Sku).LineNo, quantity = 2 }]));
+        var no = view.GetProperty("supplementaryOrderNo").GetString()!;
+        var owed = await Eventually.WaitAsync(() => OrderAsync(no), o => o.PaymentFailure is not null, "the Pay Score 补扣 refused");
+        Assert.Equal((PaymentStatus.Unpaid, (string?)null), (owed.PaymentStatus, owed.PayScoreOutOrderNo));
+        Assert.Empty(await LedgerAsync(no));
+
+        // The customer sees it in 我的订单, owed, and pays it there by JSAPI.
+        var mine = await JsonAsync(await customer.GetAsync($"/api/mp/orders/{no}"));
+        Assert.Equal((shelf[0].PriceFen / 100m, true), (mine.GetProperty("amountDue").GetDecimal(), mine.GetProperty("canPay").GetBoolean()));
+        var pay = await PayAsync(customer, no);
+        Assert.Equal("jsapi", pay.GetProperty("kind").GetString());
+        await PayInWechatAsync(pay.GetProperty("requestPayment"));
+        Assert.Equal("Paid", (await CheckAsync(customer, no)).GetProperty("paymentStatus").GetString());
+        Assert.Equal([("JSAPI", shelf[0].PriceFen)], await LedgerAsync(no + "-1"));
+    }
+
+    private Task<string> SessionNoAsync(Order order) =>
+        Host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.Where(s => s.Id == order.DoorSessionId).Select(s => s.SessionNo).SingleAsync());
 
     [Fact]
     public async Task ParallelConfirmsOfDifferentFormsApplyOneCorrectionAndRefundOnce()

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using System;
 using System.Collections.Generic;
 
@@ -15,6 +16,7 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves> _loggerOfDoorSessionMoves;
         private readonly Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.ExceptionOrders.ExceptionReview> _loggerOfExceptionReview;
         private readonly Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.Orders.OrderCharging> _loggerOfOrderCharging;
+        private readonly Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Integrations.WechatPay.WechatPayOptions> _optionsOfWechatPayOptions;
         private readonly System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper> _domainEventScraperIEnumerable;
         private readonly System.TimeProvider _timeProvider1;
         private readonly System.TimeProvider _timeProvider2;
@@ -22,12 +24,13 @@ namespace Internal.Generated.WolverineHandlers
         private readonly System.TimeProvider _timeProvider4;
         private readonly System.TimeProvider _timeProvider5;
 
-        public ResolveExceptionHandler2031352147(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory serviceScopeFactory, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves> loggerOfDoorSessionMoves, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.ExceptionOrders.ExceptionReview> loggerOfExceptionReview, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.Orders.OrderCharging> loggerOfOrderCharging, System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper> domainEventScraperIEnumerable, System.TimeProvider __timeProvider1, System.TimeProvider __timeProvider2, System.TimeProvider __timeProvider3, System.TimeProvider __timeProvider4, System.TimeProvider __timeProvider5)
+        public ResolveExceptionHandler2031352147(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory serviceScopeFactory, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves> loggerOfDoorSessionMoves, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.ExceptionOrders.ExceptionReview> loggerOfExceptionReview, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.Orders.OrderCharging> loggerOfOrderCharging, Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Integrations.WechatPay.WechatPayOptions> optionsOfWechatPayOptions, System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper> domainEventScraperIEnumerable, System.TimeProvider __timeProvider1, System.TimeProvider __timeProvider2, System.TimeProvider __timeProvider3, System.TimeProvider __timeProvider4, System.TimeProvider __timeProvider5)
         {
             _serviceScopeFactory = serviceScopeFactory;
             _loggerOfDoorSessionMoves = loggerOfDoorSessionMoves;
             _loggerOfExceptionReview = loggerOfExceptionReview;
             _loggerOfOrderCharging = loggerOfOrderCharging;
+            _optionsOfWechatPayOptions = optionsOfWechatPayOptions;
             _domainEventScraperIEnumerable = domainEventScraperIEnumerable;
             _timeProvider1 = __timeProvider1;
             _timeProvider2 = __timeProvider2;
@@ -42,11 +45,12 @@ namespace Internal.Generated.WolverineHandlers
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Wolverine.Runtime.ScopedMessageContextHolder>(serviceScope.ServiceProvider).Context = context;
             // This service has been marked as requiring service location independent of Wolverine's ability to use constructor injection of everything else
             var cabinetOpsDbContext = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CabinetOps.Server.Infrastructure.Persistence.CabinetOpsDbContext>(serviceScope.ServiceProvider);
+            var storeDefaults = new CabinetOps.Server.Features.Stores.StoreDefaults(cabinetOpsDbContext);
             var ticketLedger = new CabinetOps.Server.Features.Tickets.TicketLedger(cabinetOpsDbContext, _timeProvider1);
             var auditWriter = new CabinetOps.Server.Features.Audit.AuditWriter(cabinetOpsDbContext, _timeProvider4);
             var workQueue = new CabinetOps.Server.Infrastructure.Messaging.WorkQueue(context);
             var doorSessionMoves = new CabinetOps.Server.Features.DoorSessions.DoorSessionMoves(cabinetOpsDbContext, workQueue, _timeProvider3, _loggerOfDoorSessionMoves);
-            var orderCharging = new CabinetOps.Server.Features.Orders.OrderCharging(cabinetOpsDbContext, ticketLedger, workQueue, _timeProvider2, _loggerOfOrderCharging);
+            var orderCharging = new CabinetOps.Server.Features.Orders.OrderCharging(cabinetOpsDbContext, ticketLedger, workQueue, storeDefaults, _optionsOfWechatPayOptions, _timeProvider2, _loggerOfOrderCharging);
             var exceptionReview = new CabinetOps.Server.Features.ExceptionOrders.ExceptionReview(cabinetOpsDbContext, orderCharging, doorSessionMoves, workQueue, auditWriter, _timeProvider5, _loggerOfExceptionReview);
             // The actual message body
             var resolveException = (CabinetOps.Server.Features.ExceptionOrders.ResolveException)context.Envelope.Message;

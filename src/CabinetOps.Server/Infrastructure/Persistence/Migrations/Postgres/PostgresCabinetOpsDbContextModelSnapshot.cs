@@ -967,6 +967,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("order_type");
 
+                    b.Property<string>("PayScoreOutOrderNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("pay_score_out_order_no");
+
                     b.Property<string>("PaymentFailure")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1043,6 +1048,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("OrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_no");
+
+                    b.HasIndex("PayScoreOutOrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_pay_score_out_order_no");
 
                     b.HasIndex("WheatOrderNo")
                         .IsUnique()

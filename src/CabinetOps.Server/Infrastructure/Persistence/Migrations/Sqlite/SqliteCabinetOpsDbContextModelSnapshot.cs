@@ -938,6 +938,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("order_type");
 
+                    b.Property<string>("PayScoreOutOrderNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_score_out_order_no");
+
                     b.Property<string>("PaymentFailure")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -1014,6 +1019,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("OrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_no");
+
+                    b.HasIndex("PayScoreOutOrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_pay_score_out_order_no");
 
                     b.HasIndex("WheatOrderNo")
                         .IsUnique()
