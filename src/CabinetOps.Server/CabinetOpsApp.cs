@@ -4,6 +4,7 @@ using CabinetOps.Server.Components;
 using CabinetOps.Server.Features.Alerts;
 using CabinetOps.Server.Features.Complaints;
 using CabinetOps.Server.Features.ExceptionOrders;
+using CabinetOps.Server.Features.Settings;
 using CabinetOps.Server.Features.Audit;
 using CabinetOps.Server.Features.Customers;
 using CabinetOps.Server.Features.Devices;
@@ -135,6 +136,7 @@ public static class CabinetOpsApp
         services.AddScoped<CustomerComplaints>();
         services.AddScoped<ComplaintAdmin>();
         services.AddScoped<AlertBoard>();
+        services.AddScoped<Features.Settings.GlobalSettings>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<OrderRefunds>());
         services.AddScoped<CustomerOrderHandlers>();
         services.AddScoped<OrderAdmin>();
@@ -252,6 +254,7 @@ public static class CabinetOpsApp
         app.MapComplaintAdminApi();
         app.MapAlertsApi();
         app.MapExceptionOrdersApi();
+        app.MapGlobalSettingsApi();
         app.MapProductsApi();
         app.MapXiaomaiWebhook();
         app.MapWechatPayWebhook();

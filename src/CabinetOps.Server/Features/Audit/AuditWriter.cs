@@ -77,6 +77,7 @@ public static class AuditActions
         ["complaint.reject"] = "驳回投诉",
         ["exception.take"] = "受理异常订单",
         ["exception.resolve"] = "处理异常订单",
+        ["settings.update"] = "修改系统设置",
     };
 
     public static string Label(string action) => Labels.TryGetValue(action, out var l) ? l : action;

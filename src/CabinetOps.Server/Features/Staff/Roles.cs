@@ -27,6 +27,7 @@ public static class Permissions
     public const string ComplaintsHandle = "complaints.handle";
     public const string ExceptionsView = "exceptions.view";
     public const string ExceptionsHandle = "exceptions.handle";
+    public const string SettingsManage = "settings.manage";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -54,6 +55,7 @@ public static class Permissions
         [ComplaintsHandle] = "处理投诉（受理、回复、解决、驳回）",
         [ExceptionsView] = "查看异常订单",
         [ExceptionsHandle] = "处理异常订单（收费、通过、关闭）",
+        [SettingsManage] = "修改系统设置（门店默认值、微信支付分开关）",
     };
 
     public static IEnumerable<string> All => Labels.Keys;

@@ -2038,6 +2038,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "settings.manage"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },

@@ -1995,6 +1995,11 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         },
                         new
                         {
+                            RoleCode = "admin",
+                            Permission = "settings.manage"
+                        },
+                        new
+                        {
                             RoleCode = "operator",
                             Permission = "dashboard.view"
                         },
