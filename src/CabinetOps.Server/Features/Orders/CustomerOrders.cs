@@ -17,9 +17,13 @@ public sealed record MpOrderPage(IReadOnlyList<MpOrderSummary> Items, int Total,
 
 public sealed record MpOrderItem(string Name, string? ImageUrl, int Quantity, decimal UnitPrice, decimal Amount);
 
+/// <summary>Money given back on an order (a correction, a double collection): through WeChat, or as tickets.</summary>
+public sealed record MpRefund(decimal Amount, PaymentChannel Channel, string ChannelLabel, long Tickets, RefundStatus Status, string StatusLabel, DateTime CreatedAt);
+
 public sealed record MpOrderDetail(string OrderNo, string? SessionNo, string StoreName, string DeviceCode, DateTime OrderTime, DateTime? PaymentTime,
     decimal TotalAmount, decimal TicketAmount, long TicketsUsed, decimal WxPaymentAmount, DoorPaymentMethod PaymentMethod, PaymentStatus PaymentStatus,
-    string StatusLabel, string? PaymentFailure, bool Held, decimal AmountDue, bool CanPay, IReadOnlyList<MpOrderItem> Items);
+    string StatusLabel, string? PaymentFailure, bool Held, decimal AmountDue, bool CanPay, IReadOnlyList<MpOrderItem> Items,
+    OrderType OrderType = OrderType.Normal, string? RelatedOrderNo = null, IReadOnlyList<MpRefund>? Refunds = null);
 
 public sealed record MpPayRequest(string? Method);
 
@@ -143,8 +147,18 @@ public sealed class CustomerOrderHandlers(CabinetOpsDbContext db, JsapiCharging 
         var method = row.Method ?? (o.PaymentType == PaymentType.Tickets ? DoorPaymentMethod.Tickets : DoorPaymentMethod.PayScore);
         return new MpOrderDetail(o.OrderNo, row.SessionNo, row.StoreName, row.DeviceCode, o.OrderTime, o.PaymentTime, o.TotalAmount.ToYuan(), ticketPart.ToYuan(),
             o.TicketPaymentAmount, (o.PaymentStatus == PaymentStatus.Paid ? o.WxPaymentAmount : due).ToYuan(), method, o.PaymentStatus,
-            OrderRules.StatusLabel(o.PaymentStatus, o.Hold), o.PaymentFailure, o.Hold is not null, due.ToYuan(), CanPay(o.PaymentStatus, due), items);
+            OrderRules.StatusLabel(o.PaymentStatus, o.Hold), o.PaymentFailure, o.Hold is not null, due.ToYuan(), CanPay(o.PaymentStatus, due), items,
+            o.OrderType, o.RelatedOrderNo, await RefundsAsync(o.Id, ct));
     }
+
+    /// <summary>What went back to the customer, newest first; a refund WeChat refused is shown as failed until staff redo it.</summary>
+    private async Task<IReadOnlyList<MpRefund>> RefundsAsync(long orderId, CancellationToken ct) =>
+        (await (from r in db.OrderRefunds.AsNoTracking().Where(r => r.OrderId == orderId)
+                join p in db.OrderPayments on r.PaymentId equals p.Id
+                orderby r.CreatedAt descending, r.Id descending
+                select new { r.Amount, p.Channel, r.Status, r.CreatedAt }).ToListAsync(ct))
+        .Select(r => new MpRefund(r.Amount.ToYuan(), r.Channel, r.Channel == PaymentChannel.Tickets ? "礼票" : "微信", r.Channel == PaymentChannel.Tickets ? r.Amount.ToTickets() : 0,
+            r.Status, r.Status switch { RefundStatus.Succeeded => "已退款", RefundStatus.Failed => "退款失败，客服处理中", _ => "退款中" }, r.CreatedAt)).ToList();
 
     /// <summary>去支付 is offered for anything due, including a Pay Score order WeChat is still deducting.</summary>
     private static bool CanPay(PaymentStatus status, Money due) => due.Fen > 0 && status is PaymentStatus.Unpaid or PaymentStatus.Failed or PaymentStatus.Paying;

@@ -136,9 +136,15 @@ public abstract class OrderCorrectionTests(AppFixture app) : OrderCorrectionTest
         await Eventually.WaitAsync(() => RefundsAsync(order.Id), rs => rs.All(r => r.Status == RefundStatus.Succeeded), "every refund to succeed");
         Assert.Equal(-(a.PriceFen + b.PriceFen - 100), (await LedgerAsync(jsapi.OutTradeNo!)).Where(e => e.Kind == "REFUND").Sum(e => e.Amount));
 
-        // Nothing is left to refund: a correction up from zero now owes the whole difference by 补扣.
         var zero = await OrderAsync(orderNo);
         Assert.Equal((0L, 0), (zero.TotalAmount.Fen, zero.Items.Count));
+
+        // The customer sees the corrected order and what went back, newest first.
+        var mine = await JsonAsync(await client.GetAsync($"/api/mp/orders/{orderNo}"));
+        Assert.Equal("Corrected", mine.GetProperty("orderType").GetString());
+        Assert.Equal([("礼票", 100 / 100m, 500L, "已退款"), ("微信", (a.PriceFen - 100) / 100m, 0L, "已退款"), ("微信", b.PriceFen / 100m, 0L, "已退款")],
+            mine.GetProperty("refunds").EnumerateArray().Select(r => (r.GetProperty("channelLabel").GetString(), r.GetProperty("amount").GetDecimal(),
+                r.GetProperty("tickets").GetInt64(), r.GetProperty("statusLabel").GetString())).ToList());
     }
 
     [Fact]
