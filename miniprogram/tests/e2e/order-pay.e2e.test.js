@@ -137,6 +137,9 @@ describe('order payment E2E (' + (process.env.E2E_BASE_URL ? 'E2E_BASE_URL' : 's
     expect(text(order, '#wechat-amount')).toBe(yuan(wechatFen))
     expect(text(order, '#total-amount')).toBe(yuan(totalFen))
     expect(text(order, '#item-price-0')).toBe(yuan(product.unit_price_fen) + ' × ' + quantity)
+    // a plain purchase: no 已修正 / 补扣 tag, no 原订单, nothing refunded
+    expect(order.instance.data.order).toMatchObject({ orderType: 'Normal', relatedOrderNo: '', refunds: [] })
+    for (const absent of ['#order-type', '#related-order', '#refunds']) expect(order.querySelector(absent)).toBeUndefined()
 
     // 5. 去支付: the customer pays in WeChat's sheet (the sandbox), the server is asked → 已支付.
     const paid = []

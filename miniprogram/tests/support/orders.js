@@ -1,6 +1,7 @@
 // Orders as the server answers them (docs/integrations/miniprogram-orders.md), for unit tests.
 // detail() is a ticket order paid in full; the overrides make the other cases: short of tickets
-// (SHORT), held, Pay Score 支付中, failed.
+// (SHORT), held, Pay Score 支付中, failed, corrected with refunds (CORRECTED), a 补扣 (SUPPLEMENTARY).
+// detail() has no orderType / relatedOrderNo / refunds, as an older server answers it.
 const LABELS = { Unpaid: '待支付', Paying: '支付中', Paid: '已支付', Failed: '支付失败', Cancelled: '已取消' }
 
 const COKE = { name: '可口可乐 330ml', imageUrl: 'https://img.example/coke.png', quantity: 2, unitPrice: 3.5, amount: 7 }
@@ -73,6 +74,30 @@ const PAYSCORE_PAID = Object.assign({}, PAYSCORE_PAYING, {
   canPay: false,
 })
 
+// The short order once paid (¥10.00 by 5000 tickets, ¥2.50 by WeChat), corrected by staff to the
+// cola only (¥7.00): ¥5.50 went back, newest first, ¥2.50 to WeChat (still 退款中) and ¥3.00 as 1500
+// tickets (已退款).
+const CORRECTED = Object.assign({}, SHORT_PAID, {
+  totalAmount: 7,
+  items: [COKE],
+  orderType: 'Corrected',
+  relatedOrderNo: null,
+  refunds: [
+    { amount: 2.5, channel: 'PayScore', channelLabel: '微信', tickets: 0, status: 'Processing', statusLabel: '退款中', createdAt: '2026-11-26T02:05:00Z' },
+    { amount: 3, channel: 'Tickets', channelLabel: '礼票', tickets: 1500, status: 'Succeeded', statusLabel: '已退款', createdAt: '2026-11-26T02:04:30Z' },
+  ],
+})
+// An extra charge for a bag of chips the cameras missed on order OD20261125113001000001.
+const SUPPLEMENTARY = {
+  totalAmount: 5.5,
+  ticketAmount: 5.5,
+  ticketsUsed: 2750,
+  items: [CHIPS],
+  orderType: 'Supplementary',
+  relatedOrderNo: 'OD20261125113001000001',
+  refunds: [],
+}
+
 // The list row of a detail.
 function summary(d) {
   const items = d.items || []
@@ -134,6 +159,8 @@ module.exports = {
   SHORT_PAID,
   PAYSCORE_PAYING,
   PAYSCORE_PAID,
+  CORRECTED,
+  SUPPLEMENTARY,
   detail,
   summary,
   requestPayment,

@@ -238,6 +238,10 @@ function startStubServer() {
       amountDue: yuanOf(due),
       canPay: canPay(o),
       items: o.items.map((i) => ({ name: i.name, imageUrl: i.imageUrl, quantity: i.quantity, unitPrice: yuanOf(i.unitPriceFen), amount: yuanOf(i.amountFen) })),
+      // The stub's orders are never corrected by staff nor followed by a 补扣: normal, nothing refunded.
+      orderType: 'Normal',
+      relatedOrderNo: null,
+      refunds: [],
     }
   }
 

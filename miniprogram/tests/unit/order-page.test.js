@@ -1,7 +1,8 @@
 // 订单详情 as it shows an order: items with images (or the placeholder), the ticket and WeChat parts,
-// status, payment time, why it is unpaid, the held notice; and following an order WeChat is still
-// taking the money for (支付中 with nothing to do) until it changes.
-const { loadPage, renderPage, text } = require('../support/pages') // sets global.wx stubs
+// status, payment time, why it is unpaid, the held notice; the 已修正 / 补扣 tags, 原订单 and the
+// 退款记录 card; and following an order WeChat is still taking the money for (支付中 with nothing to
+// do) until it changes.
+const { loadPage, renderPage, text, queryOf } = require('../support/pages') // sets global.wx stubs
 const { createFakeWx, json, problem } = require('../support/fake-wx')
 const { waitForData } = require('../support/wait')
 const fixtures = require('../support/orders')
@@ -211,6 +212,126 @@ describe('order page', () => {
     expect(text(page, '#status')).toBe('已支付')
     expect(page.querySelector('#pay')).toBeUndefined()
     expect(gets()).toHaveLength(2)
+  })
+})
+
+describe('order page, corrections, 补扣 and refunds', () => {
+  const absentAll = () => {
+    for (const absent of ['#order-type', '#related-order', '#refunds', '#refund-0']) {
+      expect(page.querySelector(absent)).toBeUndefined()
+    }
+  }
+
+  test('an older server’s detail without orderType / relatedOrderNo / refunds reads as a normal order', async () => {
+    const answer = fixtures.detail()
+    expect(answer).not.toHaveProperty('orderType')
+    expect(answer).not.toHaveProperty('refunds')
+    await open()
+
+    expect(text(page, '#status')).toBe('已支付')
+    expect(page.instance.data.order).toMatchObject({ orderType: 'Normal', typeTag: '', relatedOrderNo: '', refunds: [] })
+    absentAll()
+  })
+
+  test('a normal order with an empty refund list shows no tag, no 原订单 and no 退款记录', async () => {
+    getAnswer = answering({ orderType: 'Normal', relatedOrderNo: null, refunds: [] })
+    await open()
+    expect(text(page, '#status')).toBe('已支付')
+    absentAll()
+  })
+
+  test('a corrected order: 已修正 next to the status, the corrected items and total, and its refunds newest first', async () => {
+    getAnswer = answering(fixtures.CORRECTED)
+    await open()
+
+    expect(text(page, '#status')).toBe('已支付') // the status itself is unchanged
+    expect(text(page, '#order-type')).toBe('已修正')
+    expect(page.querySelector('#related-order')).toBeUndefined()
+    expect(text(page, '#item-name-0')).toBe('可口可乐 330ml')
+    expect(page.querySelector('#item-1')).toBeUndefined()
+    expect(text(page, '#total-amount')).toBe('¥7.00')
+    // what was paid stays as it was paid
+    expect(text(page, '#tickets-amount')).toBe('5000 张 = ¥10.00')
+    expect(text(page, '#wechat-amount')).toBe('¥2.50')
+
+    expect(text(page, '#refunds')).toMatch(/^退款记录/)
+    // WeChat: the amount alone
+    expect(text(page, '#refund-amount-0')).toBe('¥2.50')
+    expect(text(page, '#refund-channel-0')).toBe('退回微信')
+    expect(text(page, '#refund-status-0')).toBe('退款中')
+    expect(text(page, '#refund-time-0')).toBe('2026-11-26 10:05') // Beijing time, like the page's other times
+    // tickets: the amount with the tickets credited
+    expect(text(page, '#refund-amount-1')).toBe('¥3.00（1500 张礼票）')
+    expect(text(page, '#refund-channel-1')).toBe('退回礼票')
+    expect(text(page, '#refund-status-1')).toBe('已退款')
+    expect(text(page, '#refund-time-1')).toBe('2026-11-26 10:04')
+    expect(page.querySelector('#refund-2')).toBeUndefined()
+    expect(toastTitles()).toEqual([])
+  })
+
+  test('a refund WeChat refused reads 退款失败，客服处理中; pull-down shows it once staff redid it', async () => {
+    const failed = { amount: 2.5, channel: 'PayScore', channelLabel: '微信', tickets: 0, status: 'Failed', statusLabel: '退款失败，客服处理中', createdAt: '2026-11-26T02:05:00Z' }
+    getAnswer = answering(Object.assign({}, fixtures.CORRECTED, { refunds: [failed] }))
+    await open()
+    expect(text(page, '#refund-amount-0')).toBe('¥2.50')
+    expect(text(page, '#refund-status-0')).toBe('退款失败，客服处理中')
+    expect(page.querySelector('#refund-1')).toBeUndefined()
+
+    const redone = Object.assign({}, failed, { status: 'Succeeded', statusLabel: '已退款', createdAt: '2026-11-27T01:00:00Z' })
+    getAnswer = answering(Object.assign({}, fixtures.CORRECTED, { refunds: [redone, failed] }))
+    await page.instance.onPullDownRefresh()
+    expect(text(page, '#refund-status-0')).toBe('已退款')
+    expect(text(page, '#refund-time-0')).toBe('2026-11-27 09:00')
+    expect(text(page, '#refund-status-1')).toBe('退款失败，客服处理中')
+  })
+
+  test('a refund without the server’s labels still reads its channel and status', async () => {
+    getAnswer = answering({
+      orderType: 'Corrected',
+      refunds: [{ amount: 1, channel: 'Tickets', tickets: 500, status: 'Pending', createdAt: '2026-11-26T02:05:00Z' }],
+    })
+    await open()
+    expect(text(page, '#refund-amount-0')).toBe('¥1.00（500 张礼票）')
+    expect(text(page, '#refund-channel-0')).toBe('退回礼票')
+    expect(text(page, '#refund-status-0')).toBe('退款中')
+  })
+
+  test('a 补扣: its tag, and 原订单 opens the original order’s detail page', async () => {
+    getAnswer = answering(fixtures.SUPPLEMENTARY)
+    await open()
+
+    expect(text(page, '#status')).toBe('已支付')
+    expect(text(page, '#order-type')).toBe('补扣')
+    expect(text(page, '#related-order')).toBe('原订单 OD20261125113001000001')
+    expect(text(page, '#item-name-0')).toBe('乐事薯片 70g')
+    expect(text(page, '#tickets-amount')).toBe('2750 张 = ¥5.50')
+    expect(page.querySelector('#refunds')).toBeUndefined()
+
+    const next = fake.nextNavigation()
+    page.querySelector('#related-order').dispatchEvent('tap')
+    const navigation = await next
+    expect(navigation).toEqual({ type: 'navigateTo', url: '/pages/order/order?orderNo=OD20261125113001000001' })
+    expect(queryOf(navigation.url)).toEqual({ orderNo: 'OD20261125113001000001' })
+    expect(fake.state.navigations).toHaveLength(1)
+  })
+
+  test('原订单 only for a 补扣 with an original order; unknown order types get no tag', async () => {
+    getAnswer = answering({ orderType: 'Corrected', relatedOrderNo: 'OD20261125113001000001', refunds: [] })
+    await open()
+    expect(text(page, '#order-type')).toBe('已修正')
+    expect(page.querySelector('#related-order')).toBeUndefined()
+
+    page.instance.onUnload()
+    getAnswer = answering({ orderType: 'Supplementary', relatedOrderNo: null })
+    await open()
+    expect(text(page, '#order-type')).toBe('补扣')
+    expect(page.querySelector('#related-order')).toBeUndefined()
+
+    page.instance.onUnload()
+    getAnswer = answering({ orderType: 'SomethingNew', refunds: [] })
+    await open()
+    expect(text(page, '#status')).toBe('已支付')
+    expect(page.querySelector('#order-type')).toBeUndefined()
   })
 })
 

@@ -6,6 +6,9 @@
 // Neither result is proof of payment: afterwards the server asks WeChat (payment-check) and the page
 // shows its answer. While WeChat is still taking the money and there is nothing to do (支付中, no
 // 去支付), the page follows the order with back-off polls like the session page. Component() page.
+// A corrected order (已修正) or an extra charge (补扣, with its 原订单) is tagged next to the status;
+// what went back to the customer is listed under 退款记录. Older servers send none of these fields:
+// missing reads as a normal order without refunds.
 const config = require('../../config')
 const orders = require('../../services/orders')
 const payscore = require('../../services/payscore')
@@ -24,6 +27,12 @@ const MSG_CONFIRMING = '支付结果确认中，请稍后下拉刷新'
 const MSG_PAYSCORE_OLD_WECHAT = '当前微信版本无法打开微信支付分页面，可改用微信支付'
 const MSG_PAYSCORE_PAGE_FAILED = '无法打开微信支付分页面，可改用微信支付'
 
+// Tags for the order types that are not a plain purchase; 'Normal' and unknown types get none.
+const TYPE_TAGS = { Corrected: '已修正', Supplementary: '补扣' }
+// Fallbacks for a refund without the server's labels (its labels win).
+const REFUND_CHANNEL_LABELS = { Tickets: '礼票' } // any other channel is WeChat
+const REFUND_STATUS_LABELS = { Pending: '退款中', Processing: '退款中', Succeeded: '已退款', Failed: '退款失败，客服处理中' }
+
 function itemOf(i, index) {
   return {
     key: index,
@@ -32,6 +41,19 @@ function itemOf(i, index) {
     quantity: i.quantity,
     unitPriceText: format.yuan(i.unitPrice),
     amountText: format.yuan(i.amount),
+  }
+}
+
+// A refund as the 退款记录 card shows it: ¥x.xx, plus the tickets credited for the tickets channel.
+function refundOf(r, index) {
+  const tickets = r.channel === 'Tickets' ? Number(r.tickets) || 0 : 0
+  return {
+    key: index,
+    amountText: format.yuan(r.amount) + (tickets > 0 ? '（' + tickets + ' 张礼票）' : ''),
+    channelLabel: r.channelLabel || REFUND_CHANNEL_LABELS[r.channel] || '微信',
+    status: r.status || '',
+    statusLabel: r.statusLabel || REFUND_STATUS_LABELS[r.status] || '',
+    timeText: format.beijingTime(r.createdAt),
   }
 }
 
@@ -57,6 +79,11 @@ function viewOf(o) {
     dueText: due > 0 ? format.yuan(due) : '',
     canPay: o.canPay === true,
     items: (o.items || []).map(itemOf),
+    orderType: TYPE_TAGS[o.orderType] ? o.orderType : 'Normal',
+    typeTag: TYPE_TAGS[o.orderType] || '',
+    // 原订单: only a 补扣 points back to the order it charges for.
+    relatedOrderNo: o.orderType === 'Supplementary' && typeof o.relatedOrderNo === 'string' ? o.relatedOrderNo : '',
+    refunds: Array.isArray(o.refunds) ? o.refunds.map(refundOf) : [],
   }
 }
 
@@ -279,6 +306,12 @@ Component({
     onComplain() {
       const order = this.data.order
       if (order && order.orderNo) wx.navigateTo({ url: nav.complaintNewPage(order.orderNo) })
+    },
+
+    // 原订单 of a 补扣: that order's own detail page.
+    onOpenRelated() {
+      const order = this.data.order
+      if (order && order.relatedOrderNo) wx.navigateTo({ url: nav.orderPage(order.relatedOrderNo) })
     },
 
     // An image that cannot be loaded is replaced by the placeholder.
