@@ -148,7 +148,7 @@ public sealed class ComplaintAdmin(CabinetOpsDbContext db, ComplaintPhotoLinks l
     private async Task<Result<ComplaintDetail>> ActAsync(StaffActor actor, long id, CancellationToken ct, Func<Complaint, DateTime, (string Action, string Summary, Problem? Problem)> act)
     {
         if (!actor.Can(Permissions.ComplaintsHandle))
-            return new Problem("forbidden", "没有此操作的权限", StatusCodes.Status403Forbidden);
+            return Problem.Forbidden();
         var c = await db.Complaints.Include(x => x.Replies).SingleOrDefaultAsync(x => x.Id == id, ct);
         if (c is null || !actor.CanSeeStore(c.StoreId))
             return Problem.NotFound("投诉");

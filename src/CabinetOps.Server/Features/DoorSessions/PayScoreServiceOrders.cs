@@ -40,25 +40,8 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
         var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == session.CustomerId, ct);
         var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == session.StoreId, ct);
         var ceiling = StoreDefaults.Effective(store, await defaults.GetAsync(ct)).PayScoreRiskCeiling;
-        var o = options.Value;
-        // WeChat warns about clock differences: the service starts a minute before the scan.
-        var start = ShanghaiTime.FromUtc(clock.GetUtcNow().UtcDateTime.AddSeconds(-60)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        var body = new JsonObject
-        {
-            ["out_order_no"] = session.SessionNo,
-            ["appid"] = o.AppId,
-            ["service_id"] = o.ServiceId,
-            ["service_introduction"] = "智能柜购物",
-            ["time_range"] = new JsonObject { ["start_time"] = start },
-            ["risk_fund"] = new JsonObject { ["name"] = "ESTIMATE_ORDER_COST", ["amount"] = ceiling.Fen, ["description"] = "智能柜购物预估金额" },
-            ["notify_url"] = o.NotifyUrl,
-            ["openid"] = customer.OpenId,
-            ["device"] = new JsonObject { ["start_device_id"] = device.DeviceCode },
-        };
-        // 免确认 must say so explicitly: an omitted flag comes back CREATED (payscore.md §4.2).
-        if (Mode == PayScoreMode.NoConfirm)
-            body["need_user_confirm"] = false;
-        var json = body.ToJsonString();
+        var json = CreateBody(options.Value, session.SessionNo, "智能柜购物", clock.GetUtcNow().UtcDateTime, ceiling, "智能柜购物预估金额", customer.OpenId, device.DeviceCode,
+            Mode == PayScoreMode.NoConfirm);
         await db.DoorSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.PayScoreRequest, json), ct);
         // If this process stops before the answer is applied, this check expires the session (and cancels the order);
         // in 需确认 mode it is also the confirmation deadline.
@@ -96,6 +79,31 @@ public sealed class PayScoreServiceOrders(CabinetOpsDbContext db, WechatPayClien
             await queue.EnqueueAsync(new CancelPayScoreOrder(session.Id), ct);
 
         return false;
+    }
+
+    /// <summary>
+    /// §4.2 create body: the service starts a minute before <paramref name="startUtc"/> (WeChat warns about
+    /// clock differences), estimated at <paramref name="estimate"/>. 免确认 must say so explicitly: an
+    /// omitted flag comes back CREATED.
+    /// </summary>
+    public static string CreateBody(WechatPayOptions o, string outOrderNo, string introduction, DateTime startUtc, Money estimate, string estimateDescription,
+        string openId, string deviceCode, bool noConfirm)
+    {
+        var body = new JsonObject
+        {
+            ["out_order_no"] = outOrderNo,
+            ["appid"] = o.AppId,
+            ["service_id"] = o.ServiceId,
+            ["service_introduction"] = introduction,
+            ["time_range"] = new JsonObject { ["start_time"] = ShanghaiTime.FromUtc(startUtc.AddSeconds(-60)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) },
+            ["risk_fund"] = new JsonObject { ["name"] = "ESTIMATE_ORDER_COST", ["amount"] = estimate.Fen, ["description"] = estimateDescription },
+            ["notify_url"] = o.NotifyUrl,
+            ["openid"] = openId,
+            ["device"] = new JsonObject { ["start_device_id"] = deviceCode },
+        };
+        if (noConfirm)
+            body["need_user_confirm"] = false;
+        return body.ToJsonString();
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ public sealed class ExceptionReview(CabinetOpsDbContext db, OrderCharging chargi
     public async Task<Result<ExceptionDetail>> TakeAsync(StaffActor actor, long id, CancellationToken ct)
     {
         if (!actor.Can(Permissions.ExceptionsHandle))
-            return Forbidden;
+            return Problem.Forbidden();
         var c = await db.ExceptionOrders.SingleOrDefaultAsync(x => x.Id == id, ct);
         if (c is null || !actor.CanSeeStore(c.StoreId))
             return Problem.NotFound("异常订单");
@@ -123,7 +123,7 @@ public sealed class ExceptionReview(CabinetOpsDbContext db, OrderCharging chargi
     public async Task<Result<ExceptionDetail>> ResolveAsync(StaffActor actor, long id, ExceptionResolveRequest request, CancellationToken ct)
     {
         if (!actor.Can(Permissions.ExceptionsHandle))
-            return Forbidden;
+            return Problem.Forbidden();
         if (request.Action is not { } action || !Enum.IsDefined(action))
             return Problem.Validation("action", "请选择处理方式");
         if (string.IsNullOrWhiteSpace(request.Note) || request.Note.Trim().Length > 500)
@@ -253,21 +253,12 @@ public sealed class ExceptionReview(CabinetOpsDbContext db, OrderCharging chargi
         return order;
     }
 
-    /// <summary>A held order takes the lines staff saw; the vendor's recognition of a line we keep is kept beside it.</summary>
+    /// <summary>A held order takes the lines staff saw, built as a new order's would be.</summary>
     private Order Reprice(Order order, PricedOrder priced, DateTime now)
     {
         db.OrderItems.RemoveRange(order.Items);
         order.Items.Clear();
-        order.Items.AddRange(priced.Lines.Select(l => new OrderItem
-        {
-            LineNo = l.Vendor.LineNo,
-            ProductId = l.ProductId,
-            SkuCode = l.Vendor.SkuCode,
-            Name = l.Name,
-            Quantity = l.Vendor.Quantity,
-            UnitPrice = l.UnitPrice,
-            Amount = l.Amount,
-        }));
+        order.Items.AddRange(OrderPushes.ItemsOf(priced));
         order.TotalAmount = priced.Total;
         order.ItemCount = priced.ItemCount;
         order.Hold = null;
@@ -296,8 +287,6 @@ public sealed class ExceptionReview(CabinetOpsDbContext db, OrderCharging chargi
 
     private sealed record RowData(long Id, string CaseNo, ExceptionSource Source, string Reason, string StoreName, string DeviceCode, string? WheatOrderNo, string? OrderNo,
         Money SuspectedTotal, ExceptionStatus Status, ExceptionResolution? Resolution, string? HandlerName, DateTime DetectedAt);
-
-    private static Problem Forbidden => new("forbidden", "没有此操作的权限", StatusCodes.Status403Forbidden);
 }
 
 public static class ResolveExceptionHandler

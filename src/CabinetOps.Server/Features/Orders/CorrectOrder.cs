@@ -62,7 +62,7 @@ public sealed class OrderCorrections(CabinetOpsDbContext db, OrderRefunds refund
     public async Task<Result<CorrectionPreview>> PreviewAsync(StaffActor actor, long orderId, IReadOnlyList<CorrectionLineInput>? lines, CancellationToken ct)
     {
         if (!actor.Can(Permissions.OrdersCorrect))
-            return Forbidden;
+            return Problem.Forbidden();
         var state = await LoadAsync(actor, orderId, track: false, ct);
         if (!state.IsSuccess)
             return state.Problem!;
@@ -80,7 +80,7 @@ public sealed class OrderCorrections(CabinetOpsDbContext db, OrderRefunds refund
     public async Task<Result<CorrectionView>> RequestAsync(StaffActor actor, long orderId, CorrectionRequest request, CancellationToken ct)
     {
         if (!actor.Can(Permissions.OrdersCorrect))
-            return Forbidden;
+            return Problem.Forbidden();
         if (CorrectionRules.CheckReason(request.Reason) is { } bad)
             return Problem.Validation("reason", bad);
         if (request.RequestId == Guid.Empty)
@@ -140,7 +140,7 @@ public sealed class OrderCorrections(CabinetOpsDbContext db, OrderRefunds refund
     public async Task<Result<CorrectionView>> ReviewAsync(StaffActor actor, long orderId, long correctionId, bool approve, string? note, CancellationToken ct)
     {
         if (!actor.Can(Permissions.OrdersApproveCorrection))
-            return Forbidden;
+            return Problem.Forbidden();
         if (!approve && CorrectionRules.CheckReason(note) is not null)
             return Problem.Validation("note", "请填写驳回原因");
         if (note?.Trim().Length > CorrectionRules.MaxReason)
@@ -404,8 +404,6 @@ public sealed class OrderCorrections(CabinetOpsDbContext db, OrderRefunds refund
     private static CorrectionView View(OrderCorrection c, string orderNo) => new(c.Id, c.CorrectionNo, c.OrderId, orderNo, c.Seq, c.Status, c.Status.Label(), c.Reason,
         c.BeforeTotal.ToYuan(), c.AfterTotal.ToYuan(), c.RefundAmount.ToYuan(), c.SupplementaryAmount.ToYuan(), c.SupplementaryOrderNo, c.RequestedByName, c.RequestedAt,
         c.ReviewedByName, c.ReviewedAt, c.ReviewNote, Lines(c.BeforeLines), Lines(c.AfterLines));
-
-    private static Problem Forbidden => new("forbidden", "没有此操作的权限", StatusCodes.Status403Forbidden);
 
     private sealed record OrderState(Order Order, List<Order> Supplementaries, List<OrderPayment> Payments, IReadOnlyList<CorrectionLine> Lines, int Corrections,
         bool PendingApproval, Problem? Blocked)

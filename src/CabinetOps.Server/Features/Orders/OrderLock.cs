@@ -25,7 +25,7 @@ public static class OrderLock
     public static async Task LockRowAsync(this CabinetOpsDbContext db, string table, long id, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("An order's money can only be changed inside a transaction (a durable work handler).");
+            throw new InvalidOperationException($"A row of {table} is locked only inside a transaction (a durable work handler or an inline command).");
 #pragma warning disable EF1002 // the table name is a constant of ours; the id is a parameter
         if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlRawAsync($"SELECT 1 FROM {table} WHERE id = {{0}} FOR UPDATE", [id], ct);

@@ -123,7 +123,13 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             CreatedAt = now,
             UpdatedAt = now,
         };
-        order.Items.AddRange(priced.Lines.Select(l => new OrderItem
+        order.Items.AddRange(ItemsOf(priced));
+        return order;
+    }
+
+    /// <summary>An order's lines from priced lines: our product and price, the vendor's recognition beside each.</summary>
+    public static IEnumerable<OrderItem> ItemsOf(PricedOrder priced) =>
+        priced.Lines.Select(l => new OrderItem
         {
             LineNo = l.Vendor.LineNo,
             ProductId = l.ProductId,
@@ -137,9 +143,7 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             VendorAmount = new Money(l.Vendor.AmountFen),
             PriceMismatch = l.PriceMismatch,
             Confidence = l.Vendor.Confidence,
-        }));
-        return order;
-    }
+        });
 
     /// <summary>
     /// The customer took nothing: the session is settled with no order, the Pay Score order is

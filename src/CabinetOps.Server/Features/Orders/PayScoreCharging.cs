@@ -317,20 +317,9 @@ public sealed class PayScoreCharging(CabinetOpsDbContext db, WechatPayClient wec
             return;
         var openId = await db.Customers.Where(c => c.Id == order.UserId).Select(c => c.OpenId).SingleAsync(ct);
         var deviceCode = await db.Devices.Where(d => d.Id == order.DeviceId).Select(d => d.DeviceCode).SingleAsync(ct);
-        var o = options.Value;
-        var body = new JsonObject
-        {
-            ["out_order_no"] = outOrderNo,
-            ["appid"] = o.AppId,
-            ["service_id"] = o.ServiceId,
-            ["service_introduction"] = "智能柜订单补扣",
-            ["time_range"] = new JsonObject { ["start_time"] = ShanghaiTime.FromUtc(order.CreatedAt.AddSeconds(-60)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) },
-            ["risk_fund"] = new JsonObject { ["name"] = "ESTIMATE_ORDER_COST", ["amount"] = order.TotalAmount.Fen, ["description"] = "订单修正补扣金额" },
-            ["notify_url"] = o.NotifyUrl,
-            ["openid"] = openId,
-            ["need_user_confirm"] = false,
-            ["device"] = new JsonObject { ["start_device_id"] = deviceCode },
-        }.ToJsonString();
+        // Built from the stored order (its creation time, its amount), so a retry resends the same body.
+        var body = PayScoreServiceOrders.CreateBody(options.Value, outOrderNo, "智能柜订单补扣", order.CreatedAt, order.TotalAmount, "订单修正补扣金额", openId, deviceCode,
+            noConfirm: true);
         var answer = await wechatPay.CreateServiceOrderAsync(body, ct);
         if (answer.Retryable)
             throw new InvalidOperationException($"创建补扣的微信支付分订单 {outOrderNo} 失败：{answer.ErrorCode} {answer.Message}");

@@ -39,7 +39,7 @@ public sealed class GlobalSettings(CabinetOpsDbContext db, StoreDefaults default
     public async Task<Result<GlobalSettingsView>> SaveAsync(StaffActor actor, GlobalSettingsRequest r, CancellationToken ct)
     {
         if (!actor.Can(Permissions.SettingsManage))
-            return new Problem("forbidden", "没有此操作的权限", StatusCodes.Status403Forbidden);
+            return Problem.Forbidden();
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(r, new ValidationContext(r), errors, validateAllProperties: true))
             return Problem.Validation(errors[0].MemberNames.FirstOrDefault() is { } m ? char.ToLowerInvariant(m[0]) + m[1..] : "settings", errors[0].ErrorMessage ?? "请检查输入");

@@ -18,6 +18,9 @@ public sealed record Problem(string Code, string Title, int Status, string? Deta
 
     public static Problem Conflict(string code, string title) => new(code, title, StatusCodes.Status409Conflict);
 
+    /// <summary>The actor lacks the permission for this use case (a Blazor page reaches handlers without the endpoint's policy).</summary>
+    public static Problem Forbidden() => new("forbidden", "没有此操作的权限", StatusCodes.Status403Forbidden);
+
     public ProblemHttpResult ToHttp()
     {
         var details = Errors is null

@@ -67,7 +67,7 @@ public sealed class OrderChaosTests
                 var (client, id) = i % 2 == 0 ? await server.CustomerClientAsync(alias) : await server.PayScoreCustomerAsync(alias);
                 if (i % 2 == 0)
                     (await ops.PostAsJsonAsync($"/api/admin/customers/{id}/tickets", new { amount = 2_000_000, reason = "混沌测试" })).EnsureSuccessStatusCode();
-                shoppers.Add(new Shopper(client, id, device, i % 2 == 0 ? "Tickets" : "PayScore", await ShelfAsync(simulators, device)));
+                shoppers.Add(new Shopper(client, id, device, i % 2 == 0 ? "Tickets" : "PayScore", await simulators.ShelfAsync(device)));
             }
 
             using var sandbox = simulators.CreateHttpClient();
@@ -216,13 +216,6 @@ public sealed class OrderChaosTests
     }
 
     private sealed record Shopper(HttpClient Client, int CustomerId, string Device, string Method, (string Sku, long PriceFen)[] Shelf);
-
-    private static async Task<(string, long)[]> ShelfAsync(TestHost simulators, string device)
-    {
-        using var sandbox = simulators.CreateHttpClient();
-        return (await sandbox.GetFromJsonAsync<JsonElement>($"/sandbox/xiaomai/devices/{device}/shelf")).GetProperty("shelf").EnumerateArray()
-            .Select(i => (i.GetProperty("sku_code").GetString()!, i.GetProperty("unit_price_fen").GetInt64())).ToArray();
-    }
 
     /// <summary>
     /// One customer at one cabinet, round after round: open (when the precheck allows), take one or
