@@ -216,6 +216,8 @@ public static class CabinetOpsApp
             (sp, ct) => sp.GetRequiredService<DeviceStatus>().PullAsync(ct)));
         services.AddRecurringJob(new RecurringJob("purge-used-nonces", _ => TimeSpan.FromMinutes(10),
             (sp, ct) => sp.GetRequiredService<NonceStore>().PurgeExpiredAsync(ct)));
+        services.AddRecurringJob(new RecurringJob("purge-rate-limit-windows", _ => TimeSpan.FromMinutes(5),
+            (sp, ct) => sp.GetRequiredService<DbRateLimiter>().PurgePastWindowsAsync(ct)));
         services.AddRecurringJob(new RecurringJob("complaint-deadlines", _ => TimeSpan.FromMinutes(1),
             (sp, ct) => sp.GetRequiredService<ComplaintAdmin>().RaiseOverdueAlertsAsync(ct)));
         services.AddRecurringJob(new RecurringJob("purge-unused-complaint-photos", _ => TimeSpan.FromHours(1),

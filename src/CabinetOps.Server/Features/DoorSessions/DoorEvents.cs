@@ -24,12 +24,13 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
         var session = await db.DoorSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionNo == sessionNo, ct);
         if (session is null)
             return $"未知的开门会话 {sessionNo}";
-        await moves.RecordVendorFactsAsync(session.Id, data.WheatOrderNo, null, data.SessionSeq, ct);
+        // The facts go in with the move's own UPDATE (or on their own when the event moves nothing).
+        var facts = new VendorFacts(data.WheatOrderNo, null, data.SessionSeq);
         switch (push.EventType)
         {
             case "door.opened":
                 if (await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                        expected: session.Status))
+                        expected: session.Status, facts: facts))
                 {
                     // No close within the vendor's bound: ask it (§2.12 item 2).
                     await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.OpenedCheckAfter);
@@ -38,7 +39,7 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
                 break;
             case "door.closed":
                 if (await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                        expected: session.Status))
+                        expected: session.Status, facts: facts))
                 {
                     // No order within the vendor's bound: ask it (§2.12 item 2).
                     await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.ClosedCheckAfter);
@@ -47,10 +48,11 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
                 break;
             case "door.open_failed":
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"小麦：开门失败 {data.Reason}", (data.FailedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason), expected: session.Status);
+                    data.Reason ?? "OTHER", OpenFailedMessage(data.Reason), expected: session.Status, facts: facts);
                 break;
             case "door.left_open":
                 // An alarm for store staff (alerts come with monitoring); the session goes on.
+                await moves.RecordVendorFactsAsync(session.Id, facts.WheatOrderNo, null, facts.SessionSeq, ct);
                 break;
         }
 

@@ -6,9 +6,14 @@ using Microsoft.Extensions.Options;
 
 namespace CabinetOps.Server.Features.DoorSessions;
 
-/// <summary>What an open command needs of its session; <c>RequestedAtStored</c>: the session was stored with <c>open_requested_at</c> already set.</summary>
+/// <summary>
+/// What an open command needs of its session. <c>RequestedAtStored</c>: the session was stored with
+/// <c>open_requested_at</c> already set. <c>CheckedWhenUnlockEnds</c>: the session's own safety net
+/// (<see cref="CheckDoorSessionUnderWay"/>) already asks the vendor when the unlock window runs out, so
+/// an accepted open schedules no second check for the same moment.
+/// </summary>
 public sealed record OpenCommand(long SessionId, string SessionNo, int CustomerId, DoorSessionStatus Status, string DeviceCode, string StoreCode,
-    bool RequestedAtStored = false);
+    bool RequestedAtStored = false, bool CheckedWhenUnlockEnds = false);
 
 /// <summary>Where an open command left its session. <c>Resend</c>: the outcome is unknown and the identical command must be sent again.</summary>
 public sealed record OpenOutcome(DoorSessionStatus Status, bool Resend = false, string? FailureCode = null, string? FailureMessage = null);
@@ -56,14 +61,15 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
             // The vendor's facts, the move and its transition in one commit (a message handler's transaction when there is one).
             await using (var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null)
             {
-                await moves.RecordVendorFactsAsync(sessionId, accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null, ct);
                 await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁",
-                    accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status);
+                    accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status,
+                    facts: new VendorFacts(accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null));
                 if (tx is not null)
                     await tx.CommitAsync(ct);
             }
 
-            await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
+            if (!command.CheckedWhenUnlockEnds)
+                await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
             return new OpenOutcome(DoorSessionStatus.Opening);
         }
 

@@ -116,30 +116,34 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     /// Everything the precheck rules read, in one query (one database round trip on the hot path
     /// of every scan and every open): the customer, the cabinet and its store, the active sessions,
     /// the oldest unpaid order, the global defaults the store may override, and — for an open —
-    /// the session already made with this idempotency key.
+    /// the session already made with this idempotency key. Compiled once: every scan and open runs it.
     /// </summary>
-    private async Task<PrecheckFacts> FactsAsync(int customerId, string deviceCode, string? idempotencyKey, CancellationToken ct) =>
-        await (from c in db.Customers.AsNoTracking()
-               where c.Id == customerId
-               from d in db.Devices.AsNoTracking().Where(d => d.DeviceCode == deviceCode).DefaultIfEmpty()
-               join st in db.Stores.AsNoTracking() on d.StoreId equals (int?)st.Id into stores
-               from st in stores.DefaultIfEmpty()
-               select new PrecheckFacts
-               {
-                   Blocked = c.IsBlocked,
-                   TicketBalance = c.TicketBalance,
-                   PayScoreState = c.PayScoreState,
-                   Device = d,
-                   Store = st,
-                   DeviceBusy = d != null && db.DoorSessions.Any(s => s.DeviceId == d.Id && s.Status < DoorSessionStatus.Closed),
-                   ActiveSessionNo = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.Status < DoorSessionStatus.Closed).Select(s => s.SessionNo).FirstOrDefault(),
-                   // An order held for review is the operator's to settle, not the customer's to pay: it does not block.
-                   UnpaidOrderNo = db.Orders.Where(o => o.UserId == c.Id && o.Hold == null && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
-                       .OrderBy(o => o.OrderTime).Select(o => o.OrderNo).FirstOrDefault(),
-                   ExistingSessionId = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.IdempotencyKey == idempotencyKey).Select(s => (long?)s.Id).FirstOrDefault(),
-                   DefaultMinTicketBalance = db.Settings.Where(x => x.Key == StoreDefaults.MinTicketBalanceKey).Select(x => x.Value).FirstOrDefault(),
-                   DefaultPayScoreEnabled = db.Settings.Where(x => x.Key == StoreDefaults.PayScoreEnabledKey).Select(x => x.Value).FirstOrDefault(),
-               }).SingleAsync(ct);
+    private Task<PrecheckFacts> FactsAsync(int customerId, string deviceCode, string? idempotencyKey, CancellationToken ct) =>
+        Facts.For(db)(db, customerId, deviceCode, idempotencyKey, ct);
+
+    private static readonly CompiledQuery<Func<CabinetOpsDbContext, int, string, string?, CancellationToken, Task<PrecheckFacts>>> Facts =
+        new(() => EF.CompileAsyncQuery((CabinetOpsDbContext db, int customerId, string deviceCode, string? idempotencyKey, CancellationToken _) =>
+            (from c in db.Customers.AsNoTracking()
+             where c.Id == customerId
+             from d in db.Devices.AsNoTracking().Where(d => d.DeviceCode == deviceCode).DefaultIfEmpty()
+             join st in db.Stores.AsNoTracking() on d.StoreId equals (int?)st.Id into stores
+             from st in stores.DefaultIfEmpty()
+             select new PrecheckFacts
+             {
+                 Blocked = c.IsBlocked,
+                 TicketBalance = c.TicketBalance,
+                 PayScoreState = c.PayScoreState,
+                 Device = d,
+                 Store = st,
+                 DeviceBusy = d != null && db.DoorSessions.Any(s => s.DeviceId == d.Id && s.Status < DoorSessionStatus.Closed),
+                 ActiveSessionNo = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.Status < DoorSessionStatus.Closed).Select(s => s.SessionNo).FirstOrDefault(),
+                 // An order held for review is the operator's to settle, not the customer's to pay: it does not block.
+                 UnpaidOrderNo = db.Orders.Where(o => o.UserId == c.Id && o.Hold == null && (o.PaymentStatus == PaymentStatus.Unpaid || o.PaymentStatus == PaymentStatus.Failed))
+                     .OrderBy(o => o.OrderTime).Select(o => o.OrderNo).FirstOrDefault(),
+                 ExistingSessionNo = db.DoorSessions.Where(s => s.CustomerId == c.Id && s.IdempotencyKey == idempotencyKey).Select(s => s.SessionNo).FirstOrDefault(),
+                 DefaultMinTicketBalance = db.Settings.Where(x => x.Key == StoreDefaults.MinTicketBalanceKey).Select(x => x.Value).FirstOrDefault(),
+                 DefaultPayScoreEnabled = db.Settings.Where(x => x.Key == StoreDefaults.PayScoreEnabledKey).Select(x => x.Value).FirstOrDefault(),
+             }).Single()));
 
     private async Task<PrecheckAnswer> AnswerAsync(PrecheckFacts facts, CancellationToken ct)
     {
@@ -180,8 +184,8 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     public async Task<Result<DoorSessionView>> OpenAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
     {
         var facts = await FactsAsync(customerId, request.DeviceCode, request.IdempotencyKey, ct);
-        if (facts.ExistingSessionId is { } existing)
-            return await ViewAsync(existing, ct);
+        if (facts.ExistingSessionNo is { } existing)
+            return await ViewAsync(customerId, existing, ct);
         // Per cabinet, whoever asks (the per-customer limit is on the endpoint); a retry of a known key is not counted.
         var (allowed, _) = await limiter.TryAcquireAsync($"mp-open-device|{request.DeviceCode}", limits.Value.DeviceOpenPerMinute, TimeSpan.FromMinutes(1), ct);
         if (!allowed)
@@ -239,9 +243,10 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         }
 
         if (serviceOrder && !await payScoreOrders.PutInForceAsync(session, device, ct))
-            return await ViewAsync(session.Id, ct);
+            return await ViewAsync(customerId, session.SessionNo, ct);
+        // Without a service order the safety net above fires exactly when the unlock window runs out.
         var outcome = await opener.SendAsync(new OpenCommand(session.Id, session.SessionNo, customerId, DoorSessionStatus.Created, device.DeviceCode, store.StoreCode,
-            RequestedAtStored: !serviceOrder), ct);
+            RequestedAtStored: !serviceOrder, CheckedWhenUnlockEnds: !serviceOrder), ct);
         if (outcome.Resend)
             await queue.EnqueueAsync(new ResendDoorOpen(session.Id), ct);
 
@@ -271,11 +276,19 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
             !store.IsEnabled || !c.Usable ? "暂停服务" : !c.OnlineStatus ? "离线" : c.Busy ? "使用中" : "可使用")).ToList());
     }
 
-    /// <summary>The session page polls this every second or so per customer: one query.</summary>
+    /// <summary>The session page polls this every second or so per customer: one query, compiled once.</summary>
     public async Task<Result<DoorSessionView>> GetAsync(int customerId, string sessionNo, CancellationToken ct) =>
-        await ViewQuery(s => s.SessionNo == sessionNo && s.CustomerId == customerId).FirstOrDefaultAsync(ct) is { } r
+        await CustomersSession.For(db)(db, sessionNo, customerId, ct) is { } r
             ? View(r)
             : Problem.NotFound("开门会话");
+
+    private static readonly CompiledQuery<Func<CabinetOpsDbContext, string, int, CancellationToken, Task<SessionRow?>>> CustomersSession =
+        new(() => EF.CompileAsyncQuery((CabinetOpsDbContext db, string sessionNo, int customerId, CancellationToken _) =>
+            (from s in db.DoorSessions.AsNoTracking()
+             where s.SessionNo == sessionNo && s.CustomerId == customerId
+             join d in db.Devices on s.DeviceId equals d.Id
+             join st in db.Stores on s.StoreId equals st.Id
+             select new SessionRow(s, d.DeviceCode, st.StoreName, db.Orders.Where(o => o.DoorSessionId == s.Id).Select(o => o.OrderNo).FirstOrDefault())).FirstOrDefault()));
 
     /// <summary>
     /// With the switch on, WeChat means a Pay Score service order, so the customer must have
@@ -294,24 +307,18 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         if (session is null)
             return Problem.NotFound("开门会话");
         await payScoreOrders.ConfirmAsync(session.Id, ct);
-        return await ViewAsync(session.Id, ct);
+        return await ViewAsync(customerId, sessionNo, ct);
     }
 
     private async Task<DoorSessionView?> ExistingAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
     {
         var existing = await db.DoorSessions.AsNoTracking().Where(s => s.CustomerId == customerId && s.IdempotencyKey == request.IdempotencyKey)
-            .Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
-        return existing is null ? null : await ViewAsync(existing.Value, ct);
+            .Select(s => s.SessionNo).FirstOrDefaultAsync(ct);
+        return existing is null ? null : await ViewAsync(customerId, existing, ct);
     }
 
-    private async Task<DoorSessionView> ViewAsync(long id, CancellationToken ct) =>
-        View(await ViewQuery(s => s.Id == id).SingleAsync(ct));
-
-    private IQueryable<SessionRow> ViewQuery(System.Linq.Expressions.Expression<Func<DoorSession, bool>> which) =>
-        from s in db.DoorSessions.AsNoTracking().Where(which)
-        join d in db.Devices on s.DeviceId equals d.Id
-        join st in db.Stores on s.StoreId equals st.Id
-        select new SessionRow(s, d.DeviceCode, st.StoreName, db.Orders.Where(o => o.DoorSessionId == s.Id).Select(o => o.OrderNo).FirstOrDefault());
+    private async Task<DoorSessionView> ViewAsync(int customerId, string sessionNo, CancellationToken ct) =>
+        View((await CustomersSession.For(db)(db, sessionNo, customerId, ct))!);
 
     private sealed record SessionRow(DoorSession Session, string DeviceCode, string StoreName, string? OrderNo);
 
@@ -336,7 +343,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         public bool DeviceBusy { get; init; }
         public string? ActiveSessionNo { get; init; }
         public string? UnpaidOrderNo { get; init; }
-        public long? ExistingSessionId { get; init; }
+        public string? ExistingSessionNo { get; init; }
         public string? DefaultMinTicketBalance { get; init; }
         public string? DefaultPayScoreEnabled { get; init; }
     }

@@ -14,11 +14,26 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
     /// Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.
     /// <paramref name="expected"/>: the state the caller believes the session is in (it just wrote or read it), tried
     /// first without reading it; a race with a door event simply falls back to reading.
+    /// <paramref name="facts"/>: the vendor facts that came with the cause, written by the move's own UPDATE
+    /// (one statement instead of two on the door's hot path), or on their own when there is no move.
     /// </summary>
     public async Task<bool> MoveAsync(long sessionId, DoorSessionStatus to, string cause, DateTime? at, CancellationToken ct, string? failureCode = null,
-        string? failureMessage = null, DoorSessionStatus? expected = null)
+        string? failureMessage = null, DoorSessionStatus? expected = null, VendorFacts? facts = null)
     {
-        var when = at ?? clock.GetUtcNow().UtcDateTime;
+        if (!await TryMoveAsync(sessionId, to, cause, at ?? clock.GetUtcNow().UtcDateTime, failureCode, failureMessage, expected, facts, ct))
+        {
+            if (facts is not null)
+                await RecordVendorFactsAsync(sessionId, facts.WheatOrderNo, facts.UnlockExpiresAt, facts.SessionSeq, ct);
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task<bool> TryMoveAsync(long sessionId, DoorSessionStatus to, string cause, DateTime when, string? failureCode, string? failureMessage,
+        DoorSessionStatus? expected, VendorFacts? facts, CancellationToken ct)
+    {
+        var (wheatOrderNo, unlockExpiresAt, sessionSeq) = (facts?.WheatOrderNo, facts?.UnlockExpiresAt, facts?.SessionSeq);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var from = attempt == 0 && expected is { } believed ? believed
@@ -40,7 +55,10 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
                 .SetProperty(s => s.ClosedAt, s => to == DoorSessionStatus.Closed && s.ClosedAt == null ? when : s.ClosedAt)
                 .SetProperty(s => s.EndedAt, s => DoorSessionRules.IsTerminal(to) ? when : s.EndedAt)
                 .SetProperty(s => s.FailureCode, s => failureCode ?? s.FailureCode)
-                .SetProperty(s => s.FailureMessage, s => failureMessage ?? s.FailureMessage), ct);
+                .SetProperty(s => s.FailureMessage, s => failureMessage ?? s.FailureMessage)
+                .SetProperty(s => s.WheatOrderNo, s => s.WheatOrderNo ?? wheatOrderNo)
+                .SetProperty(s => s.UnlockExpiresAt, s => s.UnlockExpiresAt ?? unlockExpiresAt)
+                .SetProperty(s => s.LastSessionSeq, s => sessionSeq != null && sessionSeq > s.LastSessionSeq ? sessionSeq.Value : s.LastSessionSeq), ct);
             if (moved == 1)
             {
                 db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = sessionId, From = from, To = to, At = now, Cause = Truncate(cause) });
@@ -57,7 +75,7 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
         return false;
     }
 
-    /// <summary>Records vendor facts that do not depend on the state (first value wins).</summary>
+    /// <summary>Records vendor facts that do not depend on the state (first value wins; the session sequence only grows).</summary>
     public Task RecordVendorFactsAsync(long sessionId, string? wheatOrderNo, DateTime? unlockExpiresAt, int? sessionSeq, CancellationToken ct) =>
         db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.WheatOrderNo, s => s.WheatOrderNo ?? wheatOrderNo)
@@ -66,3 +84,6 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
 
     private static string Truncate(string s) => s.Length > 200 ? s[..200] : s;
 }
+
+/// <summary>What the vendor says of a session besides its state: first values win, the sequence only grows.</summary>
+public sealed record VendorFacts(string? WheatOrderNo, DateTime? UnlockExpiresAt, int? SessionSeq);

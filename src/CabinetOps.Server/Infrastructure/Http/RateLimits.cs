@@ -42,10 +42,15 @@ public sealed class RateLimitOptions
 /// Fixed-window counters kept in the database, so every node behind the load balancer counts the
 /// same requests (no limiter state in process memory). One atomic upsert per request; the syntax
 /// (INSERT … ON CONFLICT … RETURNING) is the same on SQLite and PostgreSQL. On PostgreSQL the table is
-/// UNLOGGED (migration RateLimitCountersUnlogged): the upsert does not wait for a WAL flush.
+/// UNLOGGED (migration RateLimitCountersUnlogged): the upsert does not wait for a WAL flush. Past
+/// windows are removed by a housekeeping job (<see cref="PurgePastWindowsAsync"/>), not by the
+/// requests: a request issues exactly one statement.
 /// </summary>
 public sealed class DbRateLimiter(CabinetOpsDbContext db, TimeProvider clock)
 {
+    /// <summary>Every window is a minute; a counter older than this can no longer be counted into.</summary>
+    private static readonly TimeSpan Kept = TimeSpan.FromMinutes(10);
+
     public async Task<(bool Allowed, TimeSpan RetryAfter)> TryAcquireAsync(string partition, int limit, TimeSpan window, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -56,13 +61,14 @@ public sealed class DbRateLimiter(CabinetOpsDbContext db, TimeProvider clock)
             ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
             RETURNING count AS "Value"
             """, partition, start).ToListAsync(ct);
-        if (count[0] == 1)
-        {
-            // The first request of a window clears this partition's old windows: the table stays small.
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM rate_limit_counters WHERE key = {0} AND window_start < {1}", [partition, start], ct);
-        }
-
         return (count[0] <= limit, start + window - now);
+    }
+
+    /// <summary>Removes the counters of windows long past (a housekeeping job; the limits do not depend on it).</summary>
+    public Task<int> PurgePastWindowsAsync(CancellationToken ct)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - Kept;
+        return db.Set<RateLimitCounter>().Where(c => c.WindowStart < before).ExecuteDeleteAsync(ct);
     }
 }
 

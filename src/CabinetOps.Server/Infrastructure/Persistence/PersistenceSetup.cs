@@ -34,18 +34,32 @@ public static class PersistenceSetup
         services.AddSingleton(db);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<CabinetOpsDbContext, SqliteCabinetOpsDbContext>(o => o
+            services.AddDbContextPool<CabinetOpsDbContext, SqliteCabinetOpsDbContext>(o => o
                 .UseSqlite(db.ConnectionString)
                 .UseSnakeCaseNamingConvention());
         }
         else
         {
-            services.AddDbContext<CabinetOpsDbContext, PostgresCabinetOpsDbContext>(o => o
-                .UseNpgsql(db.ConnectionString)
+            services.AddDbContextPool<CabinetOpsDbContext, PostgresCabinetOpsDbContext>(o => o
+                .UseNpgsql(WithAutoPrepare(db.ConnectionString))
                 .UseSnakeCaseNamingConvention());
         }
 
         services.AddScoped<DatabaseMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// The application's statements are prepared once per connection and their plans reused
+    /// (decision 0016): parsing and planning the precheck's one query cost PostgreSQL more than
+    /// running it. A connection string that sets <c>Max Auto Prepare</c> itself is left alone.
+    /// Wolverine's own connections keep the string as given.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
     }
 }
