@@ -3,7 +3,7 @@
 # exception page, no DI scope validation; demo data) without its sandbox, talking to the simulators
 # in a second process on :5091. Source it, then call bench_start [extra KEY=VALUE environment…]
 # (given to both processes). Sets URL, SIM_URL, CS, SERVER, SIM, WORK.
-# Env: PGTEST_DURABLE=0 (fsync off, for comparison); BENCH_POOL (the server's connection pool size, default 200) and
+# Env: PGTEST_DURABLE=0 (fsync off, for comparison); BENCH_POOL (the server's connection pool size, default 40 as recommended for a node in docs/configuration.md) and
 # BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_SERVER_ENV ("KEY=VALUE …" for the
 # server under test only, e.g. runtime settings); BENCH_SERVER_DIR (the server build to run, e.g. a
 # `dotnet publish` output; default the Release build); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
@@ -37,7 +37,7 @@ bench_start() {
   for _ in $(seq 1 120); do curl -fs -o /dev/null $SIM_URL/readyz && break; sleep 0.5; done
   curl -fs -o /dev/null $SIM_URL/readyz || { tail -50 "$WORK/sandbox.log"; exit 1; }
   env "${common[@]}" ASPNETCORE_URLS=$URL Sandbox__Enabled=false \
-    Database__Provider=Postgres ConnectionStrings__CabinetOps="$CS;Maximum Pool Size=${BENCH_POOL:-200}${BENCH_CS_EXTRA:-}" \
+    Database__Provider=Postgres ConnectionStrings__CabinetOps="$CS;Maximum Pool Size=${BENCH_POOL:-40}${BENCH_CS_EXTRA:-}" \
     Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai WeChatPay__NotifyUrl=$URL/webhooks/wechatpay \
     RateLimits__CustomerLoginPerMinute=100000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 RateLimits__DeviceOpenPerMinute=100000 \
     ProductSync__Interval=00:00:00 \

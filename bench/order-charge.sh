@@ -16,9 +16,9 @@ dotnet bench/CabinetOps.Bench/bin/Release/net10.0/CabinetOps.Bench.dll orders "$
 bench_rss
 if [ "$METHOD" = Tickets ] && [ -f bench/order-charge.pgbench.sql ]; then
   # The ceiling: the same statements straight from pgbench, 8 clients (more go no faster on two
-  # cores), for 20 s.
+  # cores), for 20 s, prepared once per connection as the server's are (Max Auto Prepare, decision 0016).
   kill -STOP -- -"$SERVER" -"$SIM"   # both idle anyway; stopped, they cannot take a core from pgbench
-  PGPASSWORD=app pgbench -n -h 127.0.0.1 -p 55433 -U app -c 8 -j 2 -T 20 -f bench/order-charge.pgbench.sql bench 2>&1 \
+  PGPASSWORD=app pgbench -n -M prepared -h 127.0.0.1 -p 55433 -U app -c 8 -j 2 -T 20 -f bench/order-charge.pgbench.sql bench 2>&1 \
     | grep -E "^(number of transactions actually processed|latency average|tps|pgbench: error)" || true
   kill -CONT -- -"$SERVER" -"$SIM"
 fi

@@ -75,6 +75,7 @@ public static class CabinetOpsApp
         services.AddReadiness();
 
         services.AddStaffAuthentication();
+        services.AddSingleton<CustomerTokenCache>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, CustomerBearerHandler>(CustomerBearerHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(CustomerAuthApi.CustomerPolicy, p =>

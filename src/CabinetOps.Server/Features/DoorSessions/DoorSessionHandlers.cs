@@ -107,7 +107,7 @@ public sealed record CheckDoorSessionUnderWay(string SessionNo) : IExternalWork
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
 public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, UnitOfWork work, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
-    DbRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock)
+    IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct) =>
         await AnswerAsync(await FactsAsync(customerId, deviceCode, null, ct), ct);
@@ -186,10 +186,6 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         var facts = await FactsAsync(customerId, request.DeviceCode, request.IdempotencyKey, ct);
         if (facts.ExistingSessionNo is { } existing)
             return await ViewAsync(customerId, existing, ct);
-        // Per cabinet, whoever asks (the per-customer limit is on the endpoint); a retry of a known key is not counted.
-        var (allowed, _) = await limiter.TryAcquireAsync($"mp-open-device|{request.DeviceCode}", limits.Value.DeviceOpenPerMinute, TimeSpan.FromMinutes(1), ct);
-        if (!allowed)
-            return new Problem("rate-limited", "该柜子开门请求过于频繁，请稍后再试", StatusCodes.Status429TooManyRequests);
         var check = await AnswerAsync(facts, ct);
         if (check.RefusalCode is { } refused && refused != "no-payment-method")
         {

@@ -18,7 +18,10 @@ public static class DoorSessionsApi
             .WithSummary("门店码：列出门店的柜子及能否使用");
         g.MapPost("/sessions", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (OpenSessionRequest body, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
                 (await h.OpenAsync(CustomerBearerHandler.CustomerId(http.User), body, ct)).ToHttp())
-            .RequireRateLimit("mp-open", o => o.OpenPerMinute)
+            // Per customer, and per cabinet whoever asks, in one statement.
+            .RequireRateLimit("mp-open", o => o.OpenPerMinute, (ctx, o) => ctx.Arguments.OfType<OpenSessionRequest>().FirstOrDefault() is { DeviceCode: { } device }
+                ? new RateLimitPartition($"mp-open-device|{device}", o.DeviceOpenPerMinute, "该柜子开门请求过于频繁，请稍后再试")
+                : null)
             .WithSummary("开门（幂等：同一 idempotencyKey 只开一次门，返回同一会话）");
         g.MapGet("/sessions/{sessionNo}", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (string sessionNo, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
                 (await h.GetAsync(CustomerBearerHandler.CustomerId(http.User), sessionNo, ct)).ToHttp())
