@@ -58,15 +58,10 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
         if (result.Ok)
         {
             var accepted = result.Data!;
-            // The vendor's facts, the move and its transition in one commit (a message handler's transaction when there is one).
-            await using (var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null)
-            {
-                await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁",
-                    accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status,
-                    facts: new VendorFacts(accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null));
-                if (tx is not null)
-                    await tx.CommitAsync(ct);
-            }
+            // The vendor's facts, the move and its transition in one statement.
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, accepted.LockReleased ? "小麦已受理，锁已打开" : "小麦已受理，等待设备确认开锁",
+                accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status,
+                facts: new VendorFacts(accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null));
 
             if (!command.CheckedWhenUnlockEnds)
                 await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);

@@ -46,8 +46,12 @@ public sealed class DoorSession
     /// <summary>A create was attempted and the order was not cancelled since: WeChat may hold an order to cancel.</summary>
     public bool MayHoldPayScoreOrder => PayScoreRequest is not null && PayScoreOrderState != "REVOKED";
 
-    /// <summary>Every move, in order; filled only when a session is created (its first row goes in with it).</summary>
-    public List<DoorSessionTransition> Transitions { get; } = [];
+    /// <summary>
+    /// Why the session is in its state: the cause of its creation or of its last move. The database
+    /// records each with its move in <c>door_session_transitions</c> (a trigger, migration
+    /// <c>TransitionsByTrigger</c>), so a move is one statement and can never go unrecorded.
+    /// </summary>
+    public string StatusCause { get; set; } = "";
 }
 
 /// <summary>How the customer chose to pay when opening.</summary>
@@ -72,7 +76,11 @@ public enum DoorSessionStatus
     Expired = 6,
 }
 
-/// <summary>One recorded move of a session: from, to, when and why.</summary>
+/// <summary>
+/// One recorded move of a session: from, to, when and why. Written by the database when a session is
+/// stored (created → created) or its status changes, from the row's <c>status_cause</c> and
+/// <c>updated_at</c>; the application only reads them.
+/// </summary>
 public sealed class DoorSessionTransition
 {
     public long Id { get; set; }
@@ -107,7 +115,8 @@ internal sealed class DoorSessionConfiguration : IEntityTypeConfiguration<DoorSe
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Store>().WithMany().HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);
-        b.HasMany(x => x.Transitions).WithOne().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.StatusCause).HasMaxLength(200);
+        b.HasMany<DoorSessionTransition>().WithOne().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

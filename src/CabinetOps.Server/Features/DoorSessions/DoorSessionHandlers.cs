@@ -209,13 +209,13 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
             PaymentMethod = request.PaymentMethod!.Value,
             IdempotencyKey = request.IdempotencyKey,
             Status = DoorSessionStatus.Created,
+            StatusCause = "顾客请求开门",
             CreatedAt = now,
             UpdatedAt = now,
             // Without a service order to put in force first, the command goes out right after this insert.
             OpenRequestedAt = serviceOrder ? null : now,
         };
-        // The session and its first transition in one commit.
-        session.Transitions.Add(new DoorSessionTransition { From = DoorSessionStatus.Created, To = DoorSessionStatus.Created, At = now, Cause = "顾客请求开门" });
+        // Its first transition is written with it by the database.
         db.DoorSessions.Add(session);
         // The safety net goes in with the session: whatever happens to this request after the commit
         // (a crash, a database error, a lost answer), the session is checked and cannot stay open forever.

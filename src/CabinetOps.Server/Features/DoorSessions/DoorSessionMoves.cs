@@ -6,7 +6,9 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// <summary>
 /// Moves a session between states. The open request and the vendor's door events race each other
 /// (an event may arrive before the open call has answered), so every move is a conditional UPDATE
-/// on the state it starts from, recorded with its cause in <c>door_session_transitions</c>.
+/// on the state it starts from. The UPDATE carries the cause; the database records the move with it in
+/// <c>door_session_transitions</c> (a trigger), so a move is one statement and needs no transaction
+/// of its own.
 /// </summary>
 public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, TimeProvider clock, ILogger<DoorSessionMoves> logger)
 {
@@ -50,6 +52,7 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
             var now = clock.GetUtcNow().UtcDateTime;
             var moved = await db.DoorSessions.Where(s => s.Id == sessionId && s.Status == from).ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.Status, to)
+                .SetProperty(s => s.StatusCause, Truncate(cause))
                 .SetProperty(s => s.UpdatedAt, now)
                 .SetProperty(s => s.OpenedAt, s => to == DoorSessionStatus.Opened && s.OpenedAt == null ? when : s.OpenedAt)
                 .SetProperty(s => s.ClosedAt, s => to == DoorSessionStatus.Closed && s.ClosedAt == null ? when : s.ClosedAt)
@@ -61,7 +64,7 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
                 .SetProperty(s => s.LastSessionSeq, s => sessionSeq != null && sessionSeq > s.LastSessionSeq ? sessionSeq.Value : s.LastSessionSeq), ct);
             if (moved == 1)
             {
-                db.DoorSessionTransitions.Add(new DoorSessionTransition { SessionId = sessionId, From = from, To = to, At = now, Cause = Truncate(cause) });
+                // What the caller added before the move is saved with it, as callers expect (an order's id, say); nothing pending costs nothing.
                 await db.SaveChangesAsync(ct);
                 // A door that never opened must not leave a Pay Score order behind.
                 if (to is DoorSessionStatus.Failed or DoorSessionStatus.Expired

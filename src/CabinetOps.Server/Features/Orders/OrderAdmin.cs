@@ -103,9 +103,10 @@ public sealed class OrderAdmin(CabinetOpsDbContext db, PersonalDataProtector pro
             .ToListAsync(ct);
         var refunds = await db.OrderRefunds.AsNoTracking().Where(r => r.OrderId == id).OrderBy(r => r.Id)
             .Select(r => new OrderRefundView(r.OutRefundNo, r.Amount.ToYuan(), r.Status, r.Reason, r.FailureReason, r.CreatedAt, r.CompletedAt)).ToListAsync(ct);
-        var session = order.DoorSessionId is { } sid ? await db.DoorSessions.AsNoTracking().Include(s => s.Transitions).SingleAsync(s => s.Id == sid, ct) : null;
-        var steps = session?.Transitions.OrderBy(t => t.At).ThenBy(t => t.Id)
-            .Select(t => new SessionStepView(t.At, t.From.Label(), t.To.Label(), t.Cause)).ToList() ?? [];
+        var session = order.DoorSessionId is { } sid ? await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == sid, ct) : null;
+        var steps = session is null ? []
+            : (await db.DoorSessionTransitions.AsNoTracking().Where(t => t.SessionId == session.Id).OrderBy(t => t.At).ThenBy(t => t.Id).ToListAsync(ct))
+                .Select(t => new SessionStepView(t.At, t.From.Label(), t.To.Label(), t.Cause)).ToList();
         var related = (await db.Orders.AsNoTracking()
                 .Where(o => (o.RelatedOrderNo == order.OrderNo && o.OrderType == OrderType.Supplementary) || (order.RelatedOrderNo != null && o.OrderNo == order.RelatedOrderNo))
                 .OrderBy(o => o.OrderTime).Select(o => new { o.Id, o.OrderNo, o.OrderType, o.TotalAmount, o.PaymentStatus, o.Hold, o.OrderTime }).ToListAsync(ct))

@@ -78,7 +78,28 @@ public sealed class UnitOfWork(IDbContextOutbox<CabinetOpsDbContext> outbox)
 
     public ValueTask ScheduleAsync(IExternalWork work, TimeSpan delay) => outbox.ScheduleAsync(work, delay);
 
-    public Task CommitAsync(CancellationToken ct) => outbox.SaveChangesAndFlushMessagesAsync(ct);
+    /// <summary>
+    /// Commits, or rolls the whole transaction back and rethrows: Wolverine leaves a failed one open,
+    /// and with no savepoint to return to (decision 0017) the context could not read again until the
+    /// scope ended — a caller that lost a race reads the winner's row next.
+    /// </summary>
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        }
+        catch
+        {
+            if (Db.Database.CurrentTransaction is { } failed)
+            {
+                await failed.RollbackAsync(CancellationToken.None);
+                await failed.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
 }
 
 /// <summary>

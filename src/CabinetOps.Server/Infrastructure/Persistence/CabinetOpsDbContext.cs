@@ -57,6 +57,27 @@ public abstract class CabinetOpsDbContext(DbContextOptions options) : DbContext(
     /// <summary>ASP.NET data-protection keys (cookie encryption) shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>
+    /// Saves without EF's automatic savepoint (decision 0017). Inside a transaction EF would wrap
+    /// every save in <c>SAVEPOINT</c> … <c>RELEASE</c> — two more round trips per save, on every
+    /// handler, open and door event — so that a failed save could be undone while the transaction
+    /// goes on. Nothing here goes on after a failed save inside a transaction: the handler, the
+    /// request or the outbox commit fails and rolls back as a whole. Set on every save because a
+    /// pooled context is reset to EF's default when it goes back to the pool.
+    /// </summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        Database.AutoSavepointsEnabled = false;
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <inheritdoc cref="SaveChangesAsync(bool, CancellationToken)"/>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        Database.AutoSavepointsEnabled = false;
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CabinetOpsDbContext).Assembly);

@@ -686,6 +686,12 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("status");
 
+                    b.Property<string>("StatusCause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("status_cause");
+
                     b.Property<int>("StoreId")
                         .HasColumnType("integer")
                         .HasColumnName("store_id");
@@ -2709,7 +2715,7 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSessionTransition", b =>
                 {
                     b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
-                        .WithMany("Transitions")
+                        .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -2867,11 +2873,6 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Photos");
 
                     b.Navigation("Replies");
-                });
-
-            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
-                {
-                    b.Navigation("Transitions");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>

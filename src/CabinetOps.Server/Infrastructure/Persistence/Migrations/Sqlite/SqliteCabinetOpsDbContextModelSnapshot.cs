@@ -663,6 +663,12 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
+                    b.Property<string>("StatusCause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_cause");
+
                     b.Property<int>("StoreId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("store_id");
@@ -2656,7 +2662,7 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
             modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSessionTransition", b =>
                 {
                     b.HasOne("CabinetOps.Server.Features.DoorSessions.DoorSession", null)
-                        .WithMany("Transitions")
+                        .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -2814,11 +2820,6 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Photos");
 
                     b.Navigation("Replies");
-                });
-
-            modelBuilder.Entity("CabinetOps.Server.Features.DoorSessions.DoorSession", b =>
-                {
-                    b.Navigation("Transitions");
                 });
 
             modelBuilder.Entity("CabinetOps.Server.Features.Orders.Order", b =>
