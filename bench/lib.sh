@@ -7,7 +7,7 @@
 # BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_SERVER_ENV ("KEY=VALUE …" for the
 # server under test only, e.g. runtime settings); BENCH_SERVER_DIR (the server build to run, e.g. a
 # `dotnet publish` output; default the Release build); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
-# (server log, and every SQL command with its duration, kept in /tmp/bench-server.log).
+# (server log, and every SQL command with its duration, kept in /tmp/bench-server.log; PostgreSQL's log in /tmp/bench-postgres.log).
 PORT=5090
 SIM_PORT=5091
 bench_start() {
@@ -17,6 +17,9 @@ bench_start() {
   bash scripts/pg-test.sh start
   trap bench_stop EXIT
   psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "create database bench owner app"
+  # Statements slower than 20 ms and checkpoints go to PostgreSQL's log (kept in /tmp/bench-postgres.log),
+  # to set beside the slowest samples a benchmark prints.
+  psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "alter system set log_min_duration_statement = 20" -c "alter system set log_checkpoints = on" -c "select pg_reload_conf()" >/dev/null
   for p in src/CabinetOps.Server bench/CabinetOps.Bench; do dotnet build -c Release -v q -nologo "$p" >/dev/null; done
   URL=http://127.0.0.1:$PORT
   SIM_URL=http://127.0.0.1:$SIM_PORT
@@ -57,5 +60,6 @@ bench_stop() {
   [ -n "${SIM:-}" ] && kill -- -"$SIM" 2>/dev/null || true
   bash scripts/pg-test.sh stop
   cp "$WORK/server.log" /tmp/bench-server.log 2>/dev/null || true
+  cp "$PGTEST_DIR/server.log" /tmp/bench-postgres.log 2>/dev/null || true
   rm -rf "$WORK"
 }

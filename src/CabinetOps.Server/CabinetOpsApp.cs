@@ -113,6 +113,7 @@ public static class CabinetOpsApp
         services.AddScoped<DoorSessionMoves>();
         services.AddScoped<DoorOpener>();
         services.AddScoped<DoorSessionHandlers>();
+        services.AddSingleton<DoorSessionSafetyNet>();
         services.AddScoped<PayScoreServiceOrders>();
         services.AddScoped<IWechatPayEventProcessor>(sp => sp.GetRequiredService<PayScoreServiceOrders>());
         services.AddScoped<IXiaomaiEventProcessor, DoorEvents>();
@@ -215,6 +216,9 @@ public static class CabinetOpsApp
         services.AddRecurringJob(new RecurringJob(DeviceStatus.PullJobName,
             sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<XiaomaiOptions>>().Value.DeviceStatusPullInterval,
             (sp, ct) => sp.GetRequiredService<DeviceStatus>().PullAsync(ct)));
+        services.AddRecurringJob(new RecurringJob(DoorSessionSafetyNet.JobName,
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DoorSessionOptions>>().Value.SafetyNetSweepInterval,
+            (sp, ct) => sp.GetRequiredService<DoorSessionSafetyNet>().SweepAsync(ct)));
         services.AddRecurringJob(new RecurringJob("purge-used-nonces", _ => TimeSpan.FromMinutes(10),
             (sp, ct) => sp.GetRequiredService<NonceStore>().PurgeExpiredAsync(ct)));
         services.AddRecurringJob(new RecurringJob("purge-rate-limit-windows", _ => TimeSpan.FromMinutes(5),

@@ -66,6 +66,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
             ["DurableWork:RetryDelays:1"] = "00:00:00.400",
             ["DurableWork:RetryDelays:2"] = "00:00:00.800",
             ["DurableWork:PollingInterval"] = "00:00:00.100",
+            // The sessions' safety net is swept every second (the shortest a recurring job runs), not every 5 s.
+            ["DoorSessions:SafetyNetSweepInterval"] = "00:00:01",
             // Outside calls get a minute, not the production 5–10 s: on a loaded 2-core CI machine the
             // in-process simulators can be starved for seconds, and no test is about a timeout (faults
             // are switched on explicitly). A login that timed out read as "WeChat busy" and failed CI.

@@ -35,6 +35,13 @@ public sealed class DoorSession
     public DateTime? EndedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>
+    /// The safety net (decision 0018): when a session still created or opening by then is checked with
+    /// the vendor. Written with the session's insert, cleared by its first move past opening, and swept
+    /// by <see cref="DoorSessionSafetyNet"/>; a crash anywhere after the insert leaves it to be found.
+    /// </summary>
+    public DateTime? CheckDueAt { get; set; }
+
     /// <summary>The Pay Score create body, stored before the call and resent unchanged (payscore.md §8.3).</summary>
     public string? PayScoreRequest { get; set; }
     /// <summary>WeChat's service order number once created; our <c>out_order_no</c> is <see cref="SessionNo"/>.</summary>
@@ -112,6 +119,8 @@ internal sealed class DoorSessionConfiguration : IEntityTypeConfiguration<DoorSe
         b.HasIndex(x => x.DeviceId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_device");
         b.HasIndex(x => x.CustomerId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_customer");
         b.HasIndex(x => new { x.Status, x.UpdatedAt });
+        // Only sessions that have not got under way carry a due check: the sweep reads a tiny index.
+        b.HasIndex(x => x.CheckDueAt).HasFilter("check_due_at IS NOT NULL").HasDatabaseName("ix_door_sessions_check_due");
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Store>().WithMany().HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);

@@ -38,6 +38,9 @@ public sealed class DoorSessionOptions
     /// <summary>需确认 mode: how long the customer has to confirm the Pay Score order before the session expires.</summary>
     public TimeSpan PayScoreConfirmTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the cluster looks for sessions whose safety-net check is due; a check runs up to this much late.</summary>
+    public TimeSpan SafetyNetSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>This many doors opened by one customer without buying within <see cref="EmptyOpensWindow"/> raise a security event.</summary>
     [Range(2, 1000)]
     public int EmptyOpensAlertThreshold { get; set; } = 5;
@@ -92,10 +95,9 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 }
 
 /// <summary>
-/// Durable work: the safety net scheduled in the same commit as the session itself, so it names the
-/// session by its number (the id does not exist before that commit). It acts only on a session still
-/// created or opening by then (the open never went out, or the request died half-way) and leaves the
-/// others to the checks their own progress scheduled.
+/// Durable work: a session's safety net, enqueued by <see cref="DoorSessionSafetyNet"/> once its
+/// check is due. It acts only on a session still created or opening by then (the open never went out,
+/// or the request died half-way) and leaves the others to the checks their own progress scheduled.
 /// </summary>
 public sealed record CheckDoorSessionUnderWay(string SessionNo) : IExternalWork
 {
@@ -106,7 +108,7 @@ public sealed record CheckDoorSessionUnderWay(string SessionNo) : IExternalWork
 /// 扫码开门 for the mini-program: precheck (DESIGN §4 step 3, our database only) and the
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
-public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, UnitOfWork work, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
+public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
     IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct) =>
@@ -200,6 +202,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         var (device, store) = (facts.Device!, facts.Store!);
         var serviceOrder = request.PaymentMethod == DoorPaymentMethod.PayScore && check.PayScoreServiceOrders;
         var now = clock.GetUtcNow().UtcDateTime;
+        var o = sessionOptions.Value;
         var session = new DoorSession
         {
             SessionNo = BusinessNumbers.New("DS", now),
@@ -214,17 +217,16 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
             UpdatedAt = now,
             // Without a service order to put in force first, the command goes out right after this insert.
             OpenRequestedAt = serviceOrder ? null : now,
+            // The safety net goes in with the session: whatever happens to this request after the insert
+            // (a crash, a database error, a lost answer), the session is checked when this is due and
+            // cannot stay open forever (DoorSessionSafetyNet).
+            CheckDueAt = now + (serviceOrder ? o.PayScoreConfirmTimeout : TimeSpan.Zero) + TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace,
         };
-        // Its first transition is written with it by the database.
+        // One INSERT: its first transition is written with it by the database.
         db.DoorSessions.Add(session);
-        // The safety net goes in with the session: whatever happens to this request after the commit
-        // (a crash, a database error, a lost answer), the session is checked and cannot stay open forever.
-        var o = sessionOptions.Value;
-        await work.ScheduleAsync(new CheckDoorSessionUnderWay(session.SessionNo),
-            (serviceOrder ? o.PayScoreConfirmTimeout : TimeSpan.Zero) + TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
         try
         {
-            await work.CommitAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {

@@ -50,10 +50,13 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
+            // Past opening the session has got under way (or ended): its safety net is no longer due.
+            var underWay = to is not (DoorSessionStatus.Created or DoorSessionStatus.Opening);
             var moved = await db.DoorSessions.Where(s => s.Id == sessionId && s.Status == from).ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.Status, to)
                 .SetProperty(s => s.StatusCause, Truncate(cause))
                 .SetProperty(s => s.UpdatedAt, now)
+                .SetProperty(s => s.CheckDueAt, s => underWay ? null : s.CheckDueAt)
                 .SetProperty(s => s.OpenedAt, s => to == DoorSessionStatus.Opened && s.OpenedAt == null ? when : s.OpenedAt)
                 .SetProperty(s => s.ClosedAt, s => to == DoorSessionStatus.Closed && s.ClosedAt == null ? when : s.ClosedAt)
                 .SetProperty(s => s.EndedAt, s => DoorSessionRules.IsTerminal(to) ? when : s.EndedAt)

@@ -52,6 +52,32 @@ public sealed class DoorSessionSafetyNetTests
         Assert.NotEqual(stored.SessionNo, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString());
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ASessionCarriesItsSafetyNetUntilTheDoorOpens(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new TestHost(database).Start();
+        var device = await host.NewCabinetAsync();
+        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
+        using (var ops = await host.SignedInClientAsync("ops"))
+            (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = 1000, reason = "测试发放" })).EnsureSuccessStatusCode();
+
+        var before = DateTime.UtcNow;
+        (await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") }))
+            .EnsureSuccessStatusCode();
+        var stored = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.CustomerId == customerId));
+        // Due when the unlock window and its grace have run out, unless the door opens first.
+        if (stored.Status < DoorSessionStatus.Opened)
+            Assert.InRange(stored.CheckDueAt!.Value, before.AddSeconds(30 + 15 - 1), DateTime.UtcNow.AddSeconds(30 + 15 + 1));
+
+        var opened = await Eventually.WaitAsync(
+            () => host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.Id == stored.Id)),
+            s => s.Status == DoorSessionStatus.Opened, "the sandbox customer to pull the door open");
+        Assert.Null(opened.CheckDueAt);
+    }
+
     /// <summary>The server "dies" on its first open command: the call ends in an exception no code path expects, before anything reaches the vendor.</summary>
     private sealed class CrashOnFirstOpen(StrongBox<int> opens) : DelegatingHandler
     {

@@ -604,6 +604,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime?>("CheckDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("check_due_at");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
@@ -711,6 +715,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_door_sessions");
+
+                    b.HasIndex("CheckDueAt")
+                        .HasDatabaseName("ix_door_sessions_check_due")
+                        .HasFilter("check_due_at IS NOT NULL");
 
                     b.HasIndex("CustomerId")
                         .IsUnique()

@@ -581,6 +581,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("CheckDueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("check_due_at");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
@@ -688,6 +692,10 @@ namespace CabinetOps.Server.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_door_sessions");
+
+                    b.HasIndex("CheckDueAt")
+                        .HasDatabaseName("ix_door_sessions_check_due")
+                        .HasFilter("check_due_at IS NOT NULL");
 
                     b.HasIndex("CustomerId")
                         .IsUnique()
