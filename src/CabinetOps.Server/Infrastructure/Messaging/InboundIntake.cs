@@ -29,7 +29,7 @@ public static class InboundIntake
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            logger.LogInformation(ex, "{Source} push {Type} {Id} not applied at once; stored for durable processing", row.Source, row.MessageType, row.MessageId);
+            logger.LogWarning(ex, "{Source} push {Type} {Id} not applied at once; stored for durable processing", row.Source, row.MessageType, row.MessageId);
         }
 
         work.Db.InboundMessages.Add(row);
