@@ -18,6 +18,9 @@ public sealed record OpenCommand(long SessionId, string SessionNo, int CustomerI
 /// <summary>Where an open command left its session. <c>Resend</c>: the outcome is unknown and the identical command must be sent again.</summary>
 public sealed record OpenOutcome(DoorSessionStatus Status, bool Resend = false, string? FailureCode = null, string? FailureMessage = null);
 
+/// <summary>The vendor's answer to an open command and what it means for the session, before it is written.</summary>
+public sealed record VendorOpenAnswer(OpenCommand Command, XiaomaiResult<XiaomaiOpenResult> Result, OpenOutcome Outcome);
+
 /// <summary>
 /// Sends a stored session's open command to Xiaomai with the session number as the idempotency
 /// key (xiaomai.md §2.7.5) and applies the answer — from the open request, from a resend after an
@@ -39,22 +42,40 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
         return !(await SendAsync(command, ct)).Resend;
     }
 
-    /// <summary>
-    /// Sends the open command of a session the caller has just loaded or stored, and applies the
-    /// answer. The open request path calls this directly so that the hot path reads nothing twice.
-    /// </summary>
+    /// <summary>Sends the open command of a session the caller has just loaded or stored, and applies the answer.</summary>
     public async Task<OpenOutcome> SendAsync(OpenCommand command, CancellationToken ct)
     {
-        var o = options.Value;
-        var sessionId = command.SessionId;
+        var answer = await CallAsync(command, ct);
+        await RecordAsync(answer, ct);
+        return answer.Outcome;
+    }
+
+    /// <summary>
+    /// Sends the open command and reads what the vendor's answer means for the session, without
+    /// writing it: the open request answers the customer first and records the answer after
+    /// (<see cref="RecordAsync"/>), so the customer does not wait for that commit.
+    /// </summary>
+    public async Task<VendorOpenAnswer> CallAsync(OpenCommand command, CancellationToken ct)
+    {
         if (!command.RequestedAtStored)
         {
             var sentAt = clock.GetUtcNow().UtcDateTime;
-            await db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
+            await db.DoorSessions.Where(s => s.Id == command.SessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OpenRequestedAt, sentAt), ct);
         }
 
         var result = await xiaomai.OpenAsync(command.DeviceCode,
-            new XiaomaiOpenRequest(command.SessionNo, CustomerRef(command.CustomerId), 1, o.UnlockWindowSeconds, $"store={command.StoreCode}"), ct);
+            new XiaomaiOpenRequest(command.SessionNo, CustomerRef(command.CustomerId), 1, options.Value.UnlockWindowSeconds, $"store={command.StoreCode}"), ct);
+        var outcome = result.Ok ? new OpenOutcome(DoorSessionStatus.Opening)
+            : result.OutcomeUnknown ? new OpenOutcome(DoorSessionStatus.Opening, Resend: true)
+            : new OpenOutcome(DoorSessionStatus.Failed, FailureCode: result.ErrorCode, FailureMessage: OpenRefusalMessage(result.ErrorCode!));
+        return new VendorOpenAnswer(command, result, outcome);
+    }
+
+    /// <summary>Writes the vendor's answer to an open command onto its session: the move, the vendor's facts, and any check it needs.</summary>
+    public async Task RecordAsync(VendorOpenAnswer answer, CancellationToken ct)
+    {
+        var (command, result, outcome) = answer;
+        var sessionId = command.SessionId;
         if (result.Ok)
         {
             var accepted = result.Data!;
@@ -63,23 +84,22 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
                 accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status,
                 facts: new VendorFacts(accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null));
 
+            var o = options.Value;
             if (!command.CheckedWhenUnlockEnds)
                 await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
-            return new OpenOutcome(DoorSessionStatus.Opening);
         }
-
-        if (result.OutcomeUnknown)
+        else if (outcome.Resend)
         {
             // Accepted or not, we cannot tell: keep the session opening and resend the identical
             // command on the retry schedule until a 200 or a 4xx settles it (never a new session id).
             logger.LogWarning("Open of door session {SessionId} has an unknown outcome ({Code}); resending", sessionId, result.ErrorCode);
             await moves.MoveAsync(sessionId, DoorSessionStatus.Opening, "开门结果未知，正在向小麦确认", null, ct, expected: command.Status);
-            return new OpenOutcome(DoorSessionStatus.Opening, Resend: true);
         }
-
-        var message = OpenRefusalMessage(result.ErrorCode!);
-        await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, message, command.Status);
-        return new OpenOutcome(DoorSessionStatus.Failed, FailureCode: result.ErrorCode, FailureMessage: message);
+        else
+        {
+            await moves.MoveAsync(sessionId, DoorSessionStatus.Failed, $"小麦拒绝开门：{result.ErrorCode}", null, ct, result.ErrorCode, outcome.FailureMessage,
+                command.Status);
+        }
     }
 
     /// <summary>The opaque customer reference the vendor echoes (never a phone number or openid, §2.3).</summary>

@@ -105,11 +105,22 @@ public sealed record CheckDoorSessionUnderWay(string SessionNo) : IExternalWork
 }
 
 /// <summary>
+/// The open's answer to the customer, and what is still to be written once they have it
+/// (<c>Record</c>, null when nothing is).
+/// </summary>
+public sealed record OpenAnswer(Result<DoorSessionView> Answer, Func<CancellationToken, Task>? Record = null)
+{
+    // The conversion to Result is spelled out: otherwise the record's copy constructor matches first and calls back here.
+    public static implicit operator OpenAnswer(DoorSessionView view) => new((Result<DoorSessionView>)view);
+    public static implicit operator OpenAnswer(Problem problem) => new((Result<DoorSessionView>)problem);
+}
+
+/// <summary>
 /// 扫码开门 for the mini-program: precheck (DESIGN §4 step 3, our database only) and the
 /// idempotent open (steps 4–5). Refusals carry a stable code and a Chinese message.
 /// </summary>
 public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue, DoorOpener opener, PayScoreServiceOrders payScoreOrders,
-    IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock)
+    IOptions<DoorSessionOptions> sessionOptions, TimeProvider clock, ILogger<DoorSessionHandlers> logger)
 {
     public async Task<PrecheckAnswer> PrecheckAsync(int customerId, string deviceCode, CancellationToken ct) =>
         await AnswerAsync(await FactsAsync(customerId, deviceCode, null, ct), ct);
@@ -183,7 +194,7 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
     /// Opens the door once per idempotency key: the session is stored (unique per key, per active
     /// device and per active customer) before the vendor is called with its number as the key.
     /// </summary>
-    public async Task<Result<DoorSessionView>> OpenAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
+    public async Task<OpenAnswer> OpenAsync(int customerId, OpenSessionRequest request, CancellationToken ct)
     {
         var facts = await FactsAsync(customerId, request.DeviceCode, request.IdempotencyKey, ct);
         if (facts.ExistingSessionNo is { } existing)
@@ -243,16 +254,34 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
         if (serviceOrder && !await payScoreOrders.PutInForceAsync(session, device, ct))
             return await ViewAsync(customerId, session.SessionNo, ct);
         // Without a service order the safety net above fires exactly when the unlock window runs out.
-        var outcome = await opener.SendAsync(new OpenCommand(session.Id, session.SessionNo, customerId, DoorSessionStatus.Created, device.DeviceCode, store.StoreCode,
-            RequestedAtStored: !serviceOrder, CheckedWhenUnlockEnds: !serviceOrder), ct);
-        if (outcome.Resend)
-            await queue.EnqueueAsync(new ResendDoorOpen(session.Id), ct);
+        var answer = await opener.CallAsync(new OpenCommand(session.Id, session.SessionNo, customerId, DoorSessionStatus.Created, device.DeviceCode,
+            store.StoreCode, RequestedAtStored: !serviceOrder, CheckedWhenUnlockEnds: !serviceOrder), ct);
 
         // Built from what this request knows: a door event racing ahead shows on the customer's next poll.
-        session.Status = outcome.Status;
-        session.FailureCode = outcome.FailureCode;
-        session.FailureMessage = outcome.FailureMessage;
-        return View(new SessionRow(session, device.DeviceCode, store.StoreName, null));
+        session.Status = answer.Outcome.Status;
+        session.FailureCode = answer.Outcome.FailureCode;
+        session.FailureMessage = answer.Outcome.FailureMessage;
+        return new OpenAnswer(View(new SessionRow(session, device.DeviceCode, store.StoreName, null)), token => RecordAsync(answer, token));
+    }
+
+    /// <summary>
+    /// Writes the vendor's answer after the customer has it. The answer does not depend on this
+    /// commit, and a commit that never lands (a crash, a database error) is what the session's safety
+    /// net repairs from the vendor's own state when it falls due (decision 0019).
+    /// </summary>
+    private async Task RecordAsync(VendorOpenAnswer answer, CancellationToken ct)
+    {
+        try
+        {
+            await opener.RecordAsync(answer, ct);
+            if (answer.Outcome.Resend)
+                await queue.EnqueueAsync(new ResendDoorOpen(answer.Command.SessionId), ct);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Door session {SessionNo}: the vendor's answer to the open was not recorded; its safety net will check it with the vendor",
+                answer.Command.SessionNo);
+        }
     }
 
     /// <summary>A store QR code lists its cabinets with whether each can be used now (DESIGN §4 step 1).</summary>

@@ -16,8 +16,13 @@ public static class DoorSessionsApi
         g.MapGet("/stores/{storeCode}/cabinets", async Task<Results<Ok<StoreCabinetsView>, ProblemHttpResult>> (string storeCode, DoorSessionHandlers h, CancellationToken ct) =>
                 (await h.StoreCabinetsAsync(storeCode, ct)).ToHttp())
             .WithSummary("门店码：列出门店的柜子及能否使用");
-        g.MapPost("/sessions", async Task<Results<Ok<DoorSessionView>, ProblemHttpResult>> (OpenSessionRequest body, HttpContext http, DoorSessionHandlers h, CancellationToken ct) =>
-                (await h.OpenAsync(CustomerBearerHandler.CustomerId(http.User), body, ct)).ToHttp())
+        g.MapPost("/sessions", async Task<AnswerFirst<Results<Ok<DoorSessionView>, ProblemHttpResult>>> (OpenSessionRequest body, HttpContext http,
+                DoorSessionHandlers h, CancellationToken ct) =>
+            {
+                // The customer has the answer before the vendor's answer is committed (OpenAnswer.Record).
+                var opened = await h.OpenAsync(CustomerBearerHandler.CustomerId(http.User), body, ct);
+                return new(opened.Answer.ToHttp(), opened.Record);
+            })
             // Per customer, and per cabinet whoever asks, in one statement.
             .RequireRateLimit("mp-open", o => o.OpenPerMinute, (ctx, o) => ctx.Arguments.OfType<OpenSessionRequest>().FirstOrDefault() is { DeviceCode: { } device }
                 ? new RateLimitPartition($"mp-open-device|{device}", o.DeviceOpenPerMinute, "该柜子开门请求过于频繁，请稍后再试")
