@@ -2,7 +2,7 @@
 # and the Release server on :5090 in a production-like host (environment "Benchmark": no developer
 # exception page, no DI scope validation; demo data) without its sandbox, talking to the simulators
 # in a second process on :5091. Source it, then call bench_start [extra KEY=VALUE environment…]
-# (given to both processes). Sets URL, SIM_URL, CS, SERVER, SIM, WORK.
+# (given to both processes). Sets URL, SIM_URL, CS, SERVER, SIM, WORK, BENCH_CPU_PIDS.
 # Env: PGTEST_DURABLE=0 (fsync off, for comparison); BENCH_POOL (the server's connection pool size, default 40 as recommended for a node in docs/configuration.md) and
 # BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_SERVER_ENV ("KEY=VALUE …" for the
 # server under test only, e.g. runtime settings); BENCH_SERVER_DIR (the server build to run, e.g. a
@@ -52,6 +52,7 @@ bench_start() {
   SERVER=$!
   for _ in $(seq 1 120); do curl -fs -o /dev/null $URL/readyz && break; sleep 0.5; done
   curl -fs -o /dev/null $URL/readyz || { tail -50 "$WORK/server.log"; exit 1; }
+  export BENCH_CPU_PIDS="server=$SERVER simulators=$SIM"   # the load generator's CPU split (CpuMeter)
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(dotnet --version); PostgreSQL $(psql --version | awk '{print $3}'); simulators in their own process"
 }
 bench_rss() {

@@ -70,6 +70,8 @@ public static class OrderChargeBench
         var warmUp = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP_ROUNDS"), out var w) ? w : 8;
         var throughputs = new List<double>();
         var latencies = new List<double>();
+        var cpu = new CpuMeter();
+        var (countedOrders, countedSeconds) = (0, 0.0);
         for (var round = 1 - warmUp; round <= rounds; round++)
         {
             var sessions = new string[cabinets];
@@ -84,11 +86,14 @@ public static class OrderChargeBench
                 sessions[i] = no;
             });
 
+            if (round > 0)
+                cpu.Start();
             var closedAt = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
             await Parallel.ForAsync(0, cabinets, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
                 (await ops.PostAsync($"/sandbox/xiaomai/devices/{devices[i]}/close", null, ct)).EnsureSuccessStatusCode());
             var (paid, lastPaid, meanLatency) = await WaitForPaidAsync(connectionString, sessions, closedAt);
+            cpu.Stop();
             var seconds = (lastPaid - closedAt).TotalSeconds;
             Console.WriteLine($"round {round}{(round <= 0 ? " (warm-up, not counted)" : "")}: {paid} orders charged in {seconds:0.00} s "
                 + $"({paid / seconds:0.0}/s; close → paid mean {meanLatency:0} ms; wall {clock.Elapsed.TotalSeconds:0.0} s)");
@@ -96,11 +101,14 @@ public static class OrderChargeBench
             {
                 throughputs.Add(paid / seconds);
                 latencies.Add(meanLatency);
+                countedOrders += paid;
+                countedSeconds += clock.Elapsed.TotalSeconds;
             }
         }
 
         Console.WriteLine($"order push → charged ({method}): {throughputs.Average():0.0} orders/s (rounds {string.Join(", ", throughputs.Select(t => t.ToString("0.0", CultureInfo.InvariantCulture)))}), "
             + $"close → paid mean {latencies.Average():0} ms");
+        Console.WriteLine(cpu.PerOrder(countedOrders, countedSeconds));
         return 0;
     }
 
