@@ -5,7 +5,7 @@
 # stores, processes, prices and charges every order (bench/CabinetOps.Bench/OrderChargeBench.cs).
 # Then pgbench runs bench/order-charge.pgbench.sql — the statements one ticket order issues from the
 # close to paid (both vendor pushes), captured from the server's SQL log — against the same database.
-# BENCH_WARMUP_ROUNDS (default 8) rounds warm the server up first and are not counted.
+# BENCH_WARMUP_ROUNDS (default 30) rounds warm the server up first and are not counted (the JIT is busy for ≈ 35 s of load).
 # Usage: bench/order-charge.sh [cabinets=100] [rounds=3] [Tickets|PayScore]
 set -euo pipefail
 cd "$(dirname "$0")/.."
