@@ -7,7 +7,8 @@
 # BENCH_CS_EXTRA (";Key=Value" appended to its connection string); BENCH_SERVER_ENV ("KEY=VALUE …" for the
 # server under test only, e.g. runtime settings); BENCH_SERVER_DIR (the server build to run, e.g. a
 # `dotnet publish` output; default the Release build); BENCH_LOG_LEVEL / BENCH_SQL_LOG_LEVEL=Information
-# (server log, and every SQL command with its duration, kept in /tmp/bench-server.log; PostgreSQL's log in /tmp/bench-postgres.log).
+# (server log, and every SQL command with its duration, kept in /tmp/bench-server.log; PostgreSQL's log in /tmp/bench-postgres.log);
+# BENCH_PG_LOG_STATEMENTS=all (PostgreSQL logs every statement from every client, Wolverine's own included: how bench/order-charge.pgbench.sql is captured).
 # The server's rate limits are raised out of the way: a benchmark measures capacity, and at 100 orders a
 # second the vendor alone pushes ≈ 400 times a second, over Xiaomai:WebhookPerMinute's default 6000 a minute
 # (a push refused with 429 comes back on the vendor's ladder 15 s and 45 s later: a round of 45 s).
@@ -22,7 +23,8 @@ bench_start() {
   psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "create database bench owner app"
   # Statements slower than 20 ms, lock waits over a second and checkpoints go to PostgreSQL's log (kept in /tmp/bench-postgres.log),
   # to set beside the slowest samples a benchmark prints.
-  psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "alter system set log_min_duration_statement = 20" -c "alter system set log_checkpoints = on" -c "alter system set log_lock_waits = on" -c "select pg_reload_conf()" >/dev/null
+  psql -X -q -h 127.0.0.1 -p $PGTEST_PORT -U postgres -d postgres -c "alter system set log_min_duration_statement = 20" -c "alter system set log_checkpoints = on" -c "alter system set log_lock_waits = on" \
+    -c "alter system set log_statement = '${BENCH_PG_LOG_STATEMENTS:-none}'" -c "select pg_reload_conf()" >/dev/null
   for p in src/CabinetOps.Server bench/CabinetOps.Bench; do dotnet build -c Release -v q -nologo "$p" >/dev/null; done
   URL=http://127.0.0.1:$PORT
   SIM_URL=http://127.0.0.1:$SIM_PORT

@@ -12,7 +12,7 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// Events come twice, late or out of order; <see cref="DoorSessionMoves"/> only moves forwards, so
 /// a late "opened" after "closed" changes nothing but the recorded facts.
 /// </summary>
-public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, WorkQueue queue, IOptions<DoorSessionOptions> options) : IXiaomaiEventProcessor
+public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves) : IXiaomaiEventProcessor
 {
     public IReadOnlyCollection<string> EventTypes { get; } = ["door.opened", "door.closed", "door.open_failed", "door.left_open"];
 
@@ -28,23 +28,14 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves, W
         var facts = new VendorFacts(data.WheatOrderNo, null, data.SessionSeq);
         switch (push.EventType)
         {
+            // No close (no order) within the vendor's bound: the move sets when to ask it (§2.12 item 2; decision 0020).
             case "door.opened":
-                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                        expected: session.Status, facts: facts))
-                {
-                    // No close within the vendor's bound: ask it (§2.12 item 2).
-                    await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.OpenedCheckAfter);
-                }
-
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Opened, "小麦：门已打开", (data.OpenedAt ?? push.OccurredAt)?.UtcDateTime, ct,
+                    expected: session.Status, facts: facts);
                 break;
             case "door.closed":
-                if (await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct,
-                        expected: session.Status, facts: facts))
-                {
-                    // No order within the vendor's bound: ask it (§2.12 item 2).
-                    await queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, options.Value.ClosedCheckAfter);
-                }
-
+                await moves.MoveAsync(session.Id, DoorSessionStatus.Closed, "小麦：门已关闭", (data.ClosedAt ?? push.OccurredAt)?.UtcDateTime, ct,
+                    expected: session.Status, facts: facts);
                 break;
             case "door.open_failed":
                 await moves.MoveAsync(session.Id, DoorSessionStatus.Failed, $"小麦：开门失败 {data.Reason}", (data.FailedAt ?? push.OccurredAt)?.UtcDateTime, ct,

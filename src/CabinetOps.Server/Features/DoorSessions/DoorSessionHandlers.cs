@@ -258,6 +258,9 @@ public sealed class DoorSessionHandlers(CabinetOpsDbContext db, WorkQueue queue,
             store.StoreCode, RequestedAtStored: !serviceOrder, CheckedWhenUnlockEnds: !serviceOrder), ct);
 
         // Built from what this request knows: a door event racing ahead shows on the customer's next poll.
+        // The entity is let go first: the recording's save must never write these fields (a door event
+        // may have moved the session on in between; only conditional moves change its state).
+        db.Entry(session).State = EntityState.Detached;
         session.Status = answer.Outcome.Status;
         session.FailureCode = answer.Outcome.FailureCode;
         session.FailureMessage = answer.Outcome.FailureMessage;

@@ -10,7 +10,8 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// <c>door_session_transitions</c> (a trigger), so a move is one statement and needs no transaction
 /// of its own.
 /// </summary>
-public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, TimeProvider clock, ILogger<DoorSessionMoves> logger)
+public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, Microsoft.Extensions.Options.IOptions<DoorSessionOptions> options,
+    TimeProvider clock, ILogger<DoorSessionMoves> logger)
 {
     /// <summary>
     /// Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.
@@ -50,13 +51,12 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
-            // Past opening the session has got under way (or ended): its safety net is no longer due.
-            var underWay = to is not (DoorSessionStatus.Created or DoorSessionStatus.Opening);
+            var (keepCheck, nextCheck) = NextCheck(to, now);
             var moved = await db.DoorSessions.Where(s => s.Id == sessionId && s.Status == from).ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.Status, to)
                 .SetProperty(s => s.StatusCause, Truncate(cause))
                 .SetProperty(s => s.UpdatedAt, now)
-                .SetProperty(s => s.CheckDueAt, s => underWay ? null : s.CheckDueAt)
+                .SetProperty(s => s.CheckDueAt, s => keepCheck ? s.CheckDueAt : nextCheck)
                 .SetProperty(s => s.OpenedAt, s => to == DoorSessionStatus.Opened && s.OpenedAt == null ? when : s.OpenedAt)
                 .SetProperty(s => s.ClosedAt, s => to == DoorSessionStatus.Closed && s.ClosedAt == null ? when : s.ClosedAt)
                 .SetProperty(s => s.EndedAt, s => DoorSessionRules.IsTerminal(to) ? when : s.EndedAt)
@@ -80,6 +80,20 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
 
         return false;
     }
+
+    /// <summary>
+    /// When a session moved to <paramref name="to"/> is next checked with the vendor if nothing moves it
+    /// on (decision 0020; the sweep <see cref="DoorSessionSafetyNet"/> acts on it): still opening keeps
+    /// the check its open set; an open door is asked about once the vendor's bound for a close has
+    /// passed, a closed one once the order is overdue; an ended session is never checked.
+    /// </summary>
+    private (bool Keep, DateTime? Next) NextCheck(DoorSessionStatus to, DateTime now) => to switch
+    {
+        DoorSessionStatus.Created or DoorSessionStatus.Opening => (true, null),
+        DoorSessionStatus.Opened => (false, now + options.Value.OpenedCheckAfter),
+        DoorSessionStatus.Closed => (false, now + options.Value.ClosedCheckAfter),
+        _ => (false, null),
+    };
 
     /// <summary>Records vendor facts that do not depend on the state (first value wins; the session sequence only grows).</summary>
     public Task RecordVendorFactsAsync(long sessionId, string? wheatOrderNo, DateTime? unlockExpiresAt, int? sessionSeq, CancellationToken ct) =>

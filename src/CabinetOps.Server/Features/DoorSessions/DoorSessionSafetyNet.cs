@@ -5,11 +5,13 @@ using Microsoft.EntityFrameworkCore;
 namespace CabinetOps.Server.Features.DoorSessions;
 
 /// <summary>
-/// The safety net of every session (decision 0018), as a sweep instead of one scheduled message per
-/// session: the open writes <see cref="DoorSession.CheckDueAt"/> with the session's own INSERT, the
-/// first move past opening clears it, and this recurring job (once per cluster) hands each session
-/// still due to <see cref="CheckDoorSessionUnderWay"/> — durable work with the usual retries and
-/// manual escalation — clearing the mark in the same commit, so a session is handed over exactly once.
+/// The safety net of every session (decisions 0018 and 0020), as a sweep instead of one scheduled
+/// message per session and step: the open writes <see cref="DoorSession.CheckDueAt"/> with the
+/// session's own INSERT, each move sets the next one (an open door's close, a closed door's order) or
+/// clears it (an ended session), and this recurring job (once per cluster) hands each session still
+/// due to <see cref="CheckDoorSessionUnderWay"/> (not yet under way) or <see cref="CheckDoorSession"/>
+/// — durable work with the usual retries and manual escalation — clearing the mark in the same
+/// commit, so a session is handed over once per due check.
 /// </summary>
 public sealed class DoorSessionSafetyNet(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DoorSessionSafetyNet> logger)
 {
@@ -36,9 +38,11 @@ public sealed class DoorSessionSafetyNet(IServiceScopeFactory scopes, TimeProvid
             return 0;
         foreach (var session in due)
         {
-            // A session that got under way without a move clearing the mark needs no check.
             if (session.Status is DoorSessionStatus.Created or DoorSessionStatus.Opening)
                 await work.EnqueueAsync(new CheckDoorSessionUnderWay(session.SessionNo));
+            // An open door with no close, a closed one with no order (decision 0020).
+            else if (!DoorSessionRules.IsTerminal(session.Status))
+                await work.EnqueueAsync(new CheckDoorSession(session.Id));
             session.CheckDueAt = null;
         }
 

@@ -75,8 +75,56 @@ public sealed class DoorSessionSafetyNetTests
         var opened = await Eventually.WaitAsync(
             () => host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.Id == stored.Id)),
             s => s.Status == DoorSessionStatus.Opened, "the sandbox customer to pull the door open");
-        Assert.Null(opened.CheckDueAt);
+        // Open, the next check is the vendor's bound for a close (decision 0020), 660 s by default.
+        Assert.InRange(opened.CheckDueAt!.Value, opened.UpdatedAt.AddSeconds(660 - 1), DateTime.UtcNow.AddSeconds(660 + 1));
     }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AnOpenDoorWhosePushesAreLostIsAskedForItsOrderWhenItsCheckFallsDue(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new TestHost(database, settings: new Dictionary<string, string?>
+        {
+            ["DoorSessions:OpenedCheckAfter"] = "00:00:02",
+            ["DoorSessions:ClosedCheckAfter"] = "00:00:02",
+        }).Start();
+        var device = await host.NewCabinetAsync();
+        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
+        using var sandbox = host.CreateHttpClient();
+        using (var ops = await host.SignedInClientAsync("ops"))
+        {
+            // Our catalogue knows the shelf's products (an unknown one would hold the order for review).
+            Assert.Equal("Succeeded", (await Products.ProductSyncTests.SyncAsync(ops)).GetProperty("status").GetString());
+            (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = 100000, reason = "测试发放" })).EnsureSuccessStatusCode();
+        }
+
+        var sku = (await host.ShelfAsync(device))[0].Sku;
+
+        var no = (await (await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
+        await Eventually.WaitAsync(() => SessionAsync(host, no), s => s.Status == DoorSessionStatus.Opened, "the door to open");
+        // From here on the vendor's pushes are lost: neither door.closed nor order.completed arrives.
+        (await sandbox.PostAsync("/sandbox/xiaomai/faults?drop=true", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={sku}&quantity=1", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
+
+        // The open door's check falls due, the sweep hands it over, and the vendor's answer brings the order.
+        var settled = await Eventually.WaitAsync(() => SessionAsync(host, no), s => s.Status == DoorSessionStatus.Settled, "the check to find the order");
+        Assert.Null(settled.CheckDueAt);
+        var (orders, pushes) = await host.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<CabinetOpsDbContext>();
+            return (await db.Orders.Where(o => o.DoorSessionId == settled.Id).Select(o => o.PaymentStatus).ToListAsync(),
+                await db.InboundMessages.CountAsync(m => m.MessageType == "order.completed"));
+        });
+        Assert.Equal([CabinetOps.Server.Features.Orders.PaymentStatus.Paid], orders);
+        Assert.Equal(0, pushes);
+    }
+
+    private static Task<DoorSession> SessionAsync(TestHost host, string sessionNo) =>
+        host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.SessionNo == sessionNo));
 
     /// <summary>The server "dies" on its first open command: the call ends in an exception no code path expects, before anything reaches the vendor.</summary>
     private sealed class CrashOnFirstOpen(StrongBox<int> opens) : DelegatingHandler

@@ -16,6 +16,7 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves> _loggerOfDoorSessionMoves;
         private readonly Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.ExceptionOrders.ExceptionReview> _loggerOfExceptionReview;
         private readonly Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.Orders.OrderCharging> _loggerOfOrderCharging;
+        private readonly Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Features.DoorSessions.DoorSessionOptions> _optionsOfDoorSessionOptions;
         private readonly Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Integrations.WechatPay.WechatPayOptions> _optionsOfWechatPayOptions;
         private readonly System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper> _domainEventScraperIEnumerable;
         private readonly System.TimeProvider _timeProvider1;
@@ -24,12 +25,13 @@ namespace Internal.Generated.WolverineHandlers
         private readonly System.TimeProvider _timeProvider4;
         private readonly System.TimeProvider _timeProvider5;
 
-        public ResolveExceptionHandler2031352147(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory serviceScopeFactory, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves> loggerOfDoorSessionMoves, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.ExceptionOrders.ExceptionReview> loggerOfExceptionReview, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.Orders.OrderCharging> loggerOfOrderCharging, Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Integrations.WechatPay.WechatPayOptions> optionsOfWechatPayOptions, System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper> domainEventScraperIEnumerable, System.TimeProvider __timeProvider1, System.TimeProvider __timeProvider2, System.TimeProvider __timeProvider3, System.TimeProvider __timeProvider4, System.TimeProvider __timeProvider5)
+        public ResolveExceptionHandler2031352147(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory serviceScopeFactory, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves> loggerOfDoorSessionMoves, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.ExceptionOrders.ExceptionReview> loggerOfExceptionReview, Microsoft.Extensions.Logging.ILogger<CabinetOps.Server.Features.Orders.OrderCharging> loggerOfOrderCharging, Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Features.DoorSessions.DoorSessionOptions> optionsOfDoorSessionOptions, Microsoft.Extensions.Options.IOptions<CabinetOps.Server.Integrations.WechatPay.WechatPayOptions> optionsOfWechatPayOptions, System.Collections.Generic.IEnumerable<Wolverine.EntityFrameworkCore.IDomainEventScraper> domainEventScraperIEnumerable, System.TimeProvider __timeProvider1, System.TimeProvider __timeProvider2, System.TimeProvider __timeProvider3, System.TimeProvider __timeProvider4, System.TimeProvider __timeProvider5)
         {
             _serviceScopeFactory = serviceScopeFactory;
             _loggerOfDoorSessionMoves = loggerOfDoorSessionMoves;
             _loggerOfExceptionReview = loggerOfExceptionReview;
             _loggerOfOrderCharging = loggerOfOrderCharging;
+            _optionsOfDoorSessionOptions = optionsOfDoorSessionOptions;
             _optionsOfWechatPayOptions = optionsOfWechatPayOptions;
             _domainEventScraperIEnumerable = domainEventScraperIEnumerable;
             _timeProvider1 = __timeProvider1;
@@ -49,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
             var ticketLedger = new CabinetOps.Server.Features.Tickets.TicketLedger(cabinetOpsDbContext, _timeProvider1);
             var auditWriter = new CabinetOps.Server.Features.Audit.AuditWriter(cabinetOpsDbContext, _timeProvider4);
             var workQueue = new CabinetOps.Server.Infrastructure.Messaging.WorkQueue(context);
-            var doorSessionMoves = new CabinetOps.Server.Features.DoorSessions.DoorSessionMoves(cabinetOpsDbContext, workQueue, _timeProvider3, _loggerOfDoorSessionMoves);
+            var doorSessionMoves = new CabinetOps.Server.Features.DoorSessions.DoorSessionMoves(cabinetOpsDbContext, workQueue, _optionsOfDoorSessionOptions, _timeProvider3, _loggerOfDoorSessionMoves);
             var orderCharging = new CabinetOps.Server.Features.Orders.OrderCharging(cabinetOpsDbContext, ticketLedger, workQueue, storeDefaults, _optionsOfWechatPayOptions, _timeProvider2, _loggerOfOrderCharging);
             var exceptionReview = new CabinetOps.Server.Features.ExceptionOrders.ExceptionReview(cabinetOpsDbContext, orderCharging, doorSessionMoves, workQueue, auditWriter, _timeProvider5, _loggerOfExceptionReview);
             // The actual message body
