@@ -10,7 +10,7 @@ namespace CabinetOps.Bench;
 /// </summary>
 public sealed class CpuMeter
 {
-    private static readonly double TickMs = 1000.0 / 100; // USER_HZ is 100 on Linux
+    private const double TickMs = 1000.0 / 100; // USER_HZ is 100 on Linux
     private readonly Dictionary<string, int> named = (Environment.GetEnvironmentVariable("BENCH_CPU_PIDS") ?? "")
         .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
         .ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));

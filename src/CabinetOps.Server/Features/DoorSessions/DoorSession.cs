@@ -36,9 +36,10 @@ public sealed class DoorSession
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>
-    /// The safety net (decision 0018): when a session still created or opening by then is checked with
-    /// the vendor. Written with the session's insert, cleared by its first move past opening, and swept
-    /// by <see cref="DoorSessionSafetyNet"/>; a crash anywhere after the insert leaves it to be found.
+    /// The safety net (decisions 0018, 0020): when the session is checked with the vendor if nothing
+    /// has moved it on by then. Written with the session's insert, replaced by each move (an open door's
+    /// close, a closed door's order), cleared when it ends, and swept by <see cref="DoorSessionSafetyNet"/>;
+    /// a crash anywhere after the insert leaves it to be found.
     /// </summary>
     public DateTime? CheckDueAt { get; set; }
 
@@ -119,7 +120,7 @@ internal sealed class DoorSessionConfiguration : IEntityTypeConfiguration<DoorSe
         b.HasIndex(x => x.DeviceId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_device");
         b.HasIndex(x => x.CustomerId).IsUnique().HasFilter("status < 3").HasDatabaseName("ux_door_sessions_active_customer");
         b.HasIndex(x => new { x.Status, x.UpdatedAt });
-        // Only sessions that have not got under way carry a due check: the sweep reads a tiny index.
+        // Only sessions still under way carry a due check: the sweep reads a small index.
         b.HasIndex(x => x.CheckDueAt).HasFilter("check_due_at IS NOT NULL").HasDatabaseName("ix_door_sessions_check_due");
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Restrict);

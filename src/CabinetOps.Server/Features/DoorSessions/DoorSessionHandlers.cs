@@ -97,7 +97,7 @@ public sealed record CheckDoorSession(long SessionId) : IExternalWork
 /// <summary>
 /// Durable work: a session's safety net, enqueued by <see cref="DoorSessionSafetyNet"/> once its
 /// check is due. It acts only on a session still created or opening by then (the open never went out,
-/// or the request died half-way) and leaves the others to the checks their own progress scheduled.
+/// or the request died half-way); a session further on is <see cref="CheckDoorSession"/>'s.
 /// </summary>
 public sealed record CheckDoorSessionUnderWay(string SessionNo) : IExternalWork
 {

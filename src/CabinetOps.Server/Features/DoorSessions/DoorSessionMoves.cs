@@ -1,5 +1,6 @@
 using CabinetOps.Server.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CabinetOps.Server.Features.DoorSessions;
 
@@ -10,8 +11,8 @@ namespace CabinetOps.Server.Features.DoorSessions;
 /// <c>door_session_transitions</c> (a trigger), so a move is one statement and needs no transaction
 /// of its own.
 /// </summary>
-public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, Microsoft.Extensions.Options.IOptions<DoorSessionOptions> options,
-    TimeProvider clock, ILogger<DoorSessionMoves> logger)
+public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Messaging.WorkQueue queue, IOptions<DoorSessionOptions> options, TimeProvider clock,
+    ILogger<DoorSessionMoves> logger)
 {
     /// <summary>
     /// Moves forwards to <paramref name="to"/> if the rules allow it from the current state; false when it no longer applies.

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
@@ -33,17 +34,15 @@ public sealed class DoorSessionSafetyNetTests
                 ["DoorSessions:NotFoundProvesAfter"] = "00:00:00",
             }).Start();
         var device = await host.NewCabinetAsync();
-        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
-        using (var ops = await host.SignedInClientAsync("ops"))
-            (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = 1000, reason = "测试发放" })).EnsureSuccessStatusCode();
+        var (client, customerId) = await TicketCustomerAsync(host, 1000);
 
         var died = await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") });
         Assert.Equal(HttpStatusCode.InternalServerError, died.StatusCode);
-        var stored = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.CustomerId == customerId));
+        var stored = await SessionAsync(host, s => s.CustomerId == customerId);
         Assert.Equal(DoorSessionStatus.Created, stored.Status);
 
         var expired = await Eventually.WaitAsync(
-            () => host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.Id == stored.Id)),
+            () => SessionAsync(host, s => s.Id == stored.Id),
             s => s.Status == DoorSessionStatus.Expired, "the safety net to expire the session");
         Assert.Equal("NOT_ACCEPTED", expired.FailureCode);
 
@@ -60,20 +59,18 @@ public sealed class DoorSessionSafetyNetTests
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var host = new TestHost(database).Start();
         var device = await host.NewCabinetAsync();
-        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
-        using (var ops = await host.SignedInClientAsync("ops"))
-            (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = 1000, reason = "测试发放" })).EnsureSuccessStatusCode();
+        var (client, customerId) = await TicketCustomerAsync(host, 1000);
 
         var before = DateTime.UtcNow;
         (await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") }))
             .EnsureSuccessStatusCode();
-        var stored = await host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.CustomerId == customerId));
+        var stored = await SessionAsync(host, s => s.CustomerId == customerId);
         // Due when the unlock window and its grace have run out, unless the door opens first.
         if (stored.Status < DoorSessionStatus.Opened)
             Assert.InRange(stored.CheckDueAt!.Value, before.AddSeconds(30 + 15 - 1), DateTime.UtcNow.AddSeconds(30 + 15 + 1));
 
         var opened = await Eventually.WaitAsync(
-            () => host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.Id == stored.Id)),
+            () => SessionAsync(host, s => s.Id == stored.Id),
             s => s.Status == DoorSessionStatus.Opened, "the sandbox customer to pull the door open");
         // Open, the next check is the vendor's bound for a close (decision 0020), 660 s by default.
         Assert.InRange(opened.CheckDueAt!.Value, opened.UpdatedAt.AddSeconds(660 - 1), DateTime.UtcNow.AddSeconds(660 + 1));
@@ -91,27 +88,24 @@ public sealed class DoorSessionSafetyNetTests
             ["DoorSessions:ClosedCheckAfter"] = "00:00:02",
         }).Start();
         var device = await host.NewCabinetAsync();
-        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
+        var (client, _) = await TicketCustomerAsync(host, 100000);
         using var sandbox = host.CreateHttpClient();
         using (var ops = await host.SignedInClientAsync("ops"))
-        {
             // Our catalogue knows the shelf's products (an unknown one would hold the order for review).
             Assert.Equal("Succeeded", (await Products.ProductSyncTests.SyncAsync(ops)).GetProperty("status").GetString());
-            (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = 100000, reason = "测试发放" })).EnsureSuccessStatusCode();
-        }
 
         var sku = (await host.ShelfAsync(device))[0].Sku;
 
         var no = (await (await client.PostAsJsonAsync("/api/mp/sessions", new { deviceCode = device, paymentMethod = "Tickets", idempotencyKey = Guid.NewGuid().ToString("N") }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionNo").GetString()!;
-        await Eventually.WaitAsync(() => SessionAsync(host, no), s => s.Status == DoorSessionStatus.Opened, "the door to open");
+        await Eventually.WaitAsync(() => SessionAsync(host, s => s.SessionNo == no), s => s.Status == DoorSessionStatus.Opened, "the door to open");
         // From here on the vendor's pushes are lost: neither door.closed nor order.completed arrives.
         (await sandbox.PostAsync("/sandbox/xiaomai/faults?drop=true", null)).EnsureSuccessStatusCode();
         (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/take?sku={sku}&quantity=1", null)).EnsureSuccessStatusCode();
         (await sandbox.PostAsync($"/sandbox/xiaomai/devices/{device}/close", null)).EnsureSuccessStatusCode();
 
         // The open door's check falls due, the sweep hands it over, and the vendor's answer brings the order.
-        var settled = await Eventually.WaitAsync(() => SessionAsync(host, no), s => s.Status == DoorSessionStatus.Settled, "the check to find the order");
+        var settled = await Eventually.WaitAsync(() => SessionAsync(host, s => s.SessionNo == no), s => s.Status == DoorSessionStatus.Settled, "the check to find the order");
         Assert.Null(settled.CheckDueAt);
         var (orders, pushes) = await host.WithScopeAsync(async sp =>
         {
@@ -123,8 +117,17 @@ public sealed class DoorSessionSafetyNetTests
         Assert.Equal(0, pushes);
     }
 
-    private static Task<DoorSession> SessionAsync(TestHost host, string sessionNo) =>
-        host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(s => s.SessionNo == sessionNo));
+    private static Task<DoorSession> SessionAsync(TestHost host, Expression<Func<DoorSession, bool>> which) =>
+        host.WithScopeAsync(sp => sp.GetRequiredService<CabinetOpsDbContext>().DoorSessions.AsNoTracking().SingleAsync(which));
+
+    /// <summary>A new signed-in customer holding <paramref name="tickets"/> tickets, granted by staff.</summary>
+    private static async Task<(HttpClient Client, int CustomerId)> TicketCustomerAsync(TestHost host, long tickets)
+    {
+        var (client, customerId) = await host.CustomerClientAsync("net-" + Guid.NewGuid().ToString("N"));
+        using var ops = await host.SignedInClientAsync("ops");
+        (await ops.PostAsJsonAsync($"/api/admin/customers/{customerId}/tickets", new { amount = tickets, reason = "测试发放" })).EnsureSuccessStatusCode();
+        return (client, customerId);
+    }
 
     /// <summary>The server "dies" on its first open command: the call ends in an exception no code path expects, before anything reaches the vendor.</summary>
     private sealed class CrashOnFirstOpen(StrongBox<int> opens) : DelegatingHandler
