@@ -87,6 +87,9 @@ public static class OrderChargeBench
                 sessions[i] = no;
             });
 
+            // The window counts the close's pushes only: the open's door.opened push (sent when the door is
+            // pulled, as "take" is accepted) is taken in before it starts.
+            await WaitForOpenedAsync(connectionString, sessions);
             if (round > 0)
                 cpu.Start();
             var closedAt = DateTime.UtcNow;
@@ -111,6 +114,25 @@ public static class OrderChargeBench
             + $"close → paid mean {latencies.Average():0} ms");
         Console.WriteLine(cpu.PerOrder(countedOrders, countedSeconds));
         return 0;
+    }
+
+    /// <summary>Waits (polling the database) until the server has applied every session's door.opened.</summary>
+    private static async Task WaitForOpenedAsync(string connectionString, string[] sessions)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand("select count(*) from door_sessions where session_no = any(@sessions) and status = 2", db);
+            cmd.Parameters.AddWithValue("sessions", sessions);
+            var opened = (long)(await cmd.ExecuteScalarAsync())!;
+            if (opened == sessions.Length)
+                return;
+            if (deadline.Elapsed > TimeSpan.FromMinutes(1))
+                throw new TimeoutException($"only {opened} of {sessions.Length} doors were open after a minute");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Waits (polling the database, not the server) until every session's order is paid; then reads when each was.</summary>

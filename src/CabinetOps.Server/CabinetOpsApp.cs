@@ -299,6 +299,7 @@ public static class CabinetOpsApp
                 return 2;
         }
 
+        RuntimeSettings.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RuntimeSettings)));
         app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app, app.Services.GetRequiredService<DemoOptions>().Enabled));
         await app.RunAsync();
         return 0;
