@@ -21,7 +21,7 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves) :
         var data = push.Data!.Value.Deserialize<XiaomaiSessionEventData>(XiaomaiJson.Options);
         if (data?.SessionId is not { Length: > 0 } sessionNo)
             return "推送缺少 session_id";
-        var session = await db.DoorSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionNo == sessionNo, ct);
+        var session = await SessionOf.For(db)(db, sessionNo, ct);
         if (session is null)
             return $"未知的开门会话 {sessionNo}";
         // The facts go in with the move's own UPDATE (or on their own when the event moves nothing).
@@ -49,6 +49,13 @@ public sealed class DoorEvents(CabinetOpsDbContext db, DoorSessionMoves moves) :
 
         return null;
     }
+
+    /// <summary>What a door event needs of its session: which one, and the state it is believed to be in (compiled: every event reads it).</summary>
+    private sealed record SessionState(long Id, DoorSessionStatus Status);
+
+    private static readonly CompiledQuery<Func<CabinetOpsDbContext, string, CancellationToken, Task<SessionState?>>> SessionOf =
+        new(() => EF.CompileAsyncQuery((CabinetOpsDbContext db, string sessionNo, CancellationToken _) =>
+            db.DoorSessions.Where(s => s.SessionNo == sessionNo).Select(s => new SessionState(s.Id, s.Status)).FirstOrDefault()));
 
     public static string OpenFailedMessage(string? reason) => reason switch
     {

@@ -70,16 +70,21 @@ public sealed class OrderCharging(CabinetOpsDbContext db, TicketLedger tickets, 
         if (await db.OrderPayments.AnyAsync(p => p.IdempotencyKey == key, ct))
             return;
         var customerId = order.UserId!.Value;
-        for (var attempt = 1; attempt <= TicketAttempts; attempt++)
+        // Most customers hold enough: the whole amount is deducted first without reading the balance
+        // (the deduction is conditional, so it never overdraws). Refused, the balance is read and the
+        // tickets cover what they can, read again up to TicketAttempts times if it keeps changing.
+        long? balance = null;
+        for (var attempt = 0; attempt <= TicketAttempts; attempt++)
         {
-            var balance = await db.Customers.Where(c => c.Id == customerId).Select(c => c.TicketBalance).SingleAsync(ct);
-            var split = OrderRules.SplitTickets(order.TotalAmount, balance);
+            var split = OrderRules.SplitTickets(order.TotalAmount, balance ?? long.MaxValue);
             if (split.Tickets > 0)
             {
                 var posted = await tickets.PostAsync(customerId, TicketEntryKind.Payment, -split.Tickets, $"订单 {order.OrderNo} 礼票支付", StaffActor.System, order.OrderNo, ct);
                 if (!posted.IsSuccess)
                 {
-                    logger.LogInformation("Ticket balance of customer {CustomerId} changed while charging {OrderNo}; attempt {Attempt}", customerId, order.OrderNo, attempt);
+                    if (balance is not null)
+                        logger.LogInformation("Ticket balance of customer {CustomerId} changed while charging {OrderNo}; attempt {Attempt}", customerId, order.OrderNo, attempt);
+                    balance = await db.Customers.Where(c => c.Id == customerId).Select(c => c.TicketBalance).SingleAsync(ct);
                     continue;
                 }
             }

@@ -35,11 +35,10 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
         if (data?.WheatOrderNo is not { Length: > 0 } wheatOrderNo)
             return "推送缺少 wheat_order_no";
         // A repeated push, or the same order already fetched by a query: nothing more to do.
-        if (await db.Orders.AnyAsync(o => o.WheatOrderNo == wheatOrderNo, ct))
+        if (await OrderExists.For(db)(db, wheatOrderNo, ct))
             return null;
-        var session = data.SessionId is { Length: > 0 } sessionNo
-            ? await db.DoorSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionNo == sessionNo, ct)
-            : null;
+        var facts = data.SessionId is { Length: > 0 } sessionNo ? await SessionFactsOf.For(db)(db, sessionNo, ct) : null;
+        var session = facts?.Session;
         if (session is { Status: DoorSessionStatus.Settled })
             return $"开门会话 {session.SessionNo} 已结算，忽略第二个结算推送";
         var lines = (data.Items ?? []).Select(i => new VendorLine(i.LineNo, i.SkuCode ?? "", i.Barcode, i.Name ?? "", i.Quantity, i.UnitPriceFen, i.AmountFen, i.Confidence))
@@ -60,19 +59,18 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
         else if (lines.Count == 0)
             return $"无对应开门会话的空单 {wheatOrderNo}";
 
-        var device = session is not null
-            ? await db.Devices.AsNoTracking().SingleAsync(d => d.Id == session.DeviceId, ct)
-            : await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.DeviceCode == data.DeviceCode, ct);
-        var storeId = session?.StoreId ?? device?.StoreId;
-        if (device is null || storeId is null)
+        // A session names its cabinet and store; an order without one is placed by the vendor's device code.
+        var (deviceId, storeId) = session is not null
+            ? (session.DeviceId, session.StoreId)
+            : await db.Devices.AsNoTracking().Where(d => d.DeviceCode == data.DeviceCode).Select(d => new ValueTuple<int?, int?>(d.Id, d.StoreId)).FirstOrDefaultAsync(ct);
+        if (deviceId is null || storeId is null)
             return $"订单 {wheatOrderNo} 的设备 {data.DeviceCode} 未登记或未绑定门店";
-        var store = await db.Stores.AsNoTracking().SingleAsync(s => s.Id == storeId, ct);
+        var store = facts?.Store ?? await db.Stores.AsNoTracking().SingleAsync(s => s.Id == storeId, ct);
         var settings = StoreDefaults.Effective(store, await defaults.GetAsync(ct));
         var priced = OrderRules.Price(lines, data.TotalFen, data.ItemCount, await db.CataloguePricesAsync(store.Id, lines.Select(l => l.SkuCode), ct), settings.OrderAmountLimit, settings.ItemCountLimit);
         var hold = session is null ? OrderHold.NoSession : priced.Hold;
         var now = clock.GetUtcNow().UtcDateTime;
-        var userPhone = session is null ? null : await db.Customers.Where(c => c.Id == session.CustomerId).Select(c => c.Phone).SingleAsync(ct);
-        var order = Create(priced, device.Id, store.Id, session, userPhone, wheatOrderNo, hold, closedAt ?? now, now);
+        var order = Create(priced, deviceId.Value, store.Id, session, facts?.Phone, wheatOrderNo, hold, closedAt ?? now, now);
         db.Orders.Add(order);
         // A parallel processing of the same order (or session) fails here on the unique indexes and
         // is retried: its next attempt finds this order and stops.
@@ -97,6 +95,20 @@ public sealed class OrderPushes(CabinetOpsDbContext db, DoorSessionMoves moves, 
             await charging.ChargeAsync(order, session, ct);
         return null;
     }
+
+    /// <summary>The session an order names, with its store and its customer's phone (the order keeps it): one round trip on every order.</summary>
+    private sealed record SessionFacts(DoorSession Session, Store Store, string? Phone);
+
+    private static readonly CompiledQuery<Func<CabinetOpsDbContext, string, CancellationToken, Task<SessionFacts?>>> SessionFactsOf =
+        new(() => EF.CompileAsyncQuery((CabinetOpsDbContext db, string sessionNo, CancellationToken _) =>
+            (from s in db.DoorSessions.AsNoTracking()
+             where s.SessionNo == sessionNo
+             join st in db.Stores.AsNoTracking() on s.StoreId equals st.Id
+             join c in db.Customers.AsNoTracking() on s.CustomerId equals c.Id
+             select new SessionFacts(s, st, c.Phone)).FirstOrDefault()));
+
+    private static readonly CompiledQuery<Func<CabinetOpsDbContext, string, CancellationToken, Task<bool>>> OrderExists =
+        new(() => EF.CompileAsyncQuery((CabinetOpsDbContext db, string wheatOrderNo, CancellationToken _) => db.Orders.Any(o => o.WheatOrderNo == wheatOrderNo)));
 
     /// <summary>A new order of a session (or of none) from lines priced from our catalogue, the vendor's recognition kept beside each line.</summary>
     public static Order Create(PricedOrder priced, int deviceId, int storeId, DoorSession? session, string? userPhone, string? wheatOrderNo, OrderHold? hold,

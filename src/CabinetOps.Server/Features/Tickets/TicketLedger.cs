@@ -23,8 +23,9 @@ public sealed class TicketLedger(CabinetOpsDbContext db, TimeProvider clock)
         : null;
 
     /// <summary>
-    /// Posts one movement inside the caller's transaction (the caller commits, so an order payment and
-    /// its ticket deduction are one unit). Returns the balance after, or a problem when tickets are short.
+    /// Posts one movement inside the caller's transaction: the balance changes at once, the ledger row
+    /// is added to the context and goes in with the caller's next save, so an order payment and its
+    /// ticket deduction are one unit (and one batch). Returns the balance after, or a problem when tickets are short.
     /// </summary>
     public async Task<Result<long>> PostAsync(int customerId, TicketEntryKind kind, long amount, string reason, StaffActor actor, string? relatedOrderNo, CancellationToken ct)
     {
@@ -54,7 +55,6 @@ public sealed class TicketLedger(CabinetOpsDbContext db, TimeProvider clock)
             RelatedOrderNo = relatedOrderNo,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
-        await db.SaveChangesAsync(ct);
         return balance;
     }
 }

@@ -43,7 +43,7 @@ public static class InboundIntake
         {
             // The same push arrived twice at once (two nodes, or a retry racing the first attempt).
             await using var scope = services.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<CabinetOpsDbContext>().InboundMessages.AnyAsync(m => m.Source == row.Source && m.MessageId == row.MessageId, ct))
+            if (await scope.ServiceProvider.GetRequiredService<CabinetOpsDbContext>().IsStoredAsync(row.Source, row.MessageId, ct))
                 return false;
             throw;
         }

@@ -1,3 +1,4 @@
+using CabinetOps.Server.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -22,6 +23,17 @@ public sealed class InboundMessage
 
     /// <summary>A fresh, unsaved row of this push as it was received (what a handler inserts; the original stays untouched for the fallback).</summary>
     public InboundMessage AsReceived() => new() { Source = Source, MessageId = MessageId, MessageType = MessageType, ReceivedAt = ReceivedAt, Body = Body };
+}
+
+public static class InboundMessages
+{
+    private static readonly CompiledQuery<Func<CabinetOpsDbContext, string, string, CancellationToken, Task<bool>>> Stored =
+        new(() => EF.CompileAsyncQuery((CabinetOpsDbContext db, string source, string messageId, CancellationToken _) =>
+            db.InboundMessages.Any(m => m.Source == source && m.MessageId == messageId)));
+
+    /// <summary>Whether this push is stored already (every webhook asks, for every push: compiled).</summary>
+    public static Task<bool> IsStoredAsync(this CabinetOpsDbContext db, string source, string messageId, CancellationToken ct) =>
+        Stored.For(db)(db, source, messageId, ct);
 }
 
 public enum InboundMessageStatus

@@ -97,7 +97,7 @@ public static class WechatPayWebhook
             return Fail(StatusCodes.Status400BadRequest, "通知解密失败");
         }
 
-        if (await work.Db.InboundMessages.AnyAsync(m => m.Source == Source && m.MessageId == notification.Id, ct))
+        if (await work.Db.IsStoredAsync(Source, notification.Id, ct))
             return TypedResults.NoContent();
         var row = new InboundMessage
         {
@@ -149,8 +149,9 @@ public static class ApplyWechatPayNotificationHandler
         IOptions<WechatPayOptions> options, TimeProvider clock, ILogger<ApplyWechatPayNotification> logger, CancellationToken ct)
     {
         var stored = message.Row.AsReceived();
-        db.InboundMessages.Add(stored);
         await WechatPayNotifications.ApplyAsync(stored, processors, options.Value, clock, logger, ct);
+        // Added with its outcome: one INSERT (see ApplyXiaomaiPushHandler).
+        db.InboundMessages.Add(stored);
         await db.SaveChangesAsync(ct);
     }
 }

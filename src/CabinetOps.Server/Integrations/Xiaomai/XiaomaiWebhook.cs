@@ -96,7 +96,7 @@ public static partial class XiaomaiWebhook
         if (!EventIdFormat().IsMatch(push.EventId) || push.EventType.Length > 60)
             return Fail(StatusCodes.Status400BadRequest, "INVALID_PAYLOAD", "malformed event_id or event_type");
 
-        if (await work.Db.InboundMessages.AnyAsync(m => m.Source == Source && m.MessageId == push.EventId, ct))
+        if (await work.Db.IsStoredAsync(Source, push.EventId, ct))
             return Ack(push.EventId, duplicate: true);
 
         var logger = loggers.CreateLogger(typeof(XiaomaiWebhook));
@@ -156,9 +156,11 @@ public static class ApplyXiaomaiPushHandler
         ILogger<ApplyXiaomaiPush> logger, CancellationToken ct)
     {
         var stored = message.Row.AsReceived();
-        db.InboundMessages.Add(stored);
         var push = JsonSerializer.Deserialize<XiaomaiPush>(stored.Body, XiaomaiJson.Options)!;
         await XiaomaiPushes.ApplyAsync(stored, push, processors, clock, logger, ct);
+        // Added once the outcome is known: one INSERT, not an INSERT flushed by the processor's first save and an UPDATE after.
+        // A parallel delivery of the same push still fails on the row's unique key, and its whole transaction with it.
+        db.InboundMessages.Add(stored);
         await db.SaveChangesAsync(ct);
     }
 }

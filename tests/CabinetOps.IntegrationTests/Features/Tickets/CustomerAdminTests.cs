@@ -94,13 +94,19 @@ public abstract class CustomerAdminTests(AppFixture app)
     {
         var id = await NewCustomerAsync();
         var actor = StaffActor.System;
-        await Host.WithScopeAsync(sp => sp.GetRequiredService<TicketLedger>().PostAsync(id, TicketEntryKind.Grant, 2000, "并发测试", actor, null, CancellationToken.None));
+        await Host.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<TicketLedger>().PostAsync(id, TicketEntryKind.Grant, 2000, "并发测试", actor, null, CancellationToken.None);
+            return await sp.GetRequiredService<CabinetOpsDbContext>().SaveChangesAsync();
+        });
 
         var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(() => Host.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<CabinetOpsDbContext>();
             await using var tx = await db.Database.BeginTransactionAsync();
             var r = await sp.GetRequiredService<TicketLedger>().PostAsync(id, TicketEntryKind.Payment, -100, "并发扣减", actor, $"ORDER-{i}", CancellationToken.None);
+            // The ledger row goes in with the caller's save, in the caller's transaction.
+            await db.SaveChangesAsync();
             await tx.CommitAsync();
             return r.IsSuccess;
         })));
