@@ -15,8 +15,11 @@ using System.Text.Json;
 // Usage: CabinetOps.Bench <baseUrl> [customers=200] [cycles=5] [steady|burst] [shopMs=15000] [thinkMs=15000]
 //        CabinetOps.Bench orders <baseUrl> <connectionString> [cabinets=100] [rounds=3] [Tickets|PayScore]   (OrderChargeBench)
 //        CabinetOps.Bench orderlist <baseUrl> [requests=100]   (OrderListBench)
+//        CabinetOps.Bench roundtrips <connectionString> [statementsPerRoundTrip=1]   (RoundTripProbe: no server involved)
 if (args.Length > 0 && args[0] == "orderlist")
     return await CabinetOps.Bench.OrderListBench.RunAsync(args[1].TrimEnd('/'), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100);
+if (args.Length > 0 && args[0] == "roundtrips")
+    return await CabinetOps.Bench.RoundTripProbe.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
 if (args.Length > 0 && args[0] == "orders")
     return await CabinetOps.Bench.OrderChargeBench.RunAsync(args[1].TrimEnd('/'), args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100,
         args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3, args.Length > 5 ? args[5] : "Tickets");
