@@ -44,8 +44,8 @@ bench_start() {
   SIM=$!
   for _ in $(seq 1 120); do curl -fs -o /dev/null $SIM_URL/readyz && break; sleep 0.5; done
   curl -fs -o /dev/null $SIM_URL/readyz || { tail -50 "$WORK/sandbox.log"; exit 1; }
-  # DOTNET_GCgen0size as docs/runbooks/deploy.md sets it on every node (decision 0021).
-  env "${common[@]}" ASPNETCORE_URLS=$URL Sandbox__Enabled=false DOTNET_GCgen0size=0x800000 \
+  # DOTNET_GCgen0size and MALLOC_ARENA_MAX as docs/runbooks/deploy.md sets them on every node (decision 0021).
+  env "${common[@]}" ASPNETCORE_URLS=$URL Sandbox__Enabled=false DOTNET_GCgen0size=0x800000 MALLOC_ARENA_MAX=2 \
     Database__Provider=Postgres ConnectionStrings__CabinetOps="$CS;Maximum Pool Size=${BENCH_POOL:-40}${BENCH_CS_EXTRA:-}" \
     Xiaomai__WebhookPublicUrl=$URL/webhooks/xiaomai WeChatPay__NotifyUrl=$URL/webhooks/wechatpay \
     RateLimits__CustomerLoginPerMinute=100000 Xiaomai__WebhookPerMinute=1000000 RateLimits__PrecheckPerMinute=100000 RateLimits__OpenPerMinute=100000 RateLimits__DeviceOpenPerMinute=100000 \

@@ -2,18 +2,18 @@ using CabinetOps.Server.Infrastructure.Observability;
 
 namespace CabinetOps.UnitTests.Infrastructure;
 
-/// <summary>Decision 0021: a node says which GC settings it runs with, and warns when its gen0 budget is not pinned.</summary>
+/// <summary>Decision 0021: a node says which memory settings it runs with, and warns when gen0 or the malloc arenas are not set as deployed.</summary>
 public sealed class RuntimeSettingsRules
 {
     [Fact]
-    public void APinnedGen0BudgetIsLoggedAsInformation()
+    public void SettingsAsDeployedAreLoggedAsInformation()
     {
         var (message, warning) = RuntimeSettings.Describe(new Dictionary<string, object>
         {
             ["ServerGC"] = false, ["ConcurrentGC"] = true, ["GCGen0MaxBudget"] = 8388608L, ["GCConserveMem"] = 7L,
-        });
+        }, "2");
         Assert.False(warning);
-        Assert.Equal("GC: workstation, background gen2, gen0 budget 8 MB, conserve memory 7", message);
+        Assert.Equal("GC: workstation, background gen2, gen0 budget 8 MB, conserve memory 7; malloc arenas 2", message);
     }
 
     [Fact]
@@ -22,10 +22,24 @@ public sealed class RuntimeSettingsRules
         var (message, warning) = RuntimeSettings.Describe(new Dictionary<string, object>
         {
             ["ServerGC"] = false, ["ConcurrentGC"] = true, ["GCGen0MaxBudget"] = 83886080L, ["GCConserveMem"] = 0L,
-        });
+        }, "2");
         Assert.True(warning);
         Assert.StartsWith("GC: workstation, background gen2, gen0 budget 80 MB", message);
         Assert.Contains("DOTNET_GCgen0size=0x800000", message);
+        Assert.DoesNotContain("MALLOC_ARENA_MAX", message);
+    }
+
+    [Fact]
+    public void UncappedMallocArenasAreAWarningThatNamesTheSetting()
+    {
+        var (message, warning) = RuntimeSettings.Describe(new Dictionary<string, object>
+        {
+            ["ServerGC"] = false, ["ConcurrentGC"] = true, ["GCGen0MaxBudget"] = 8388608L, ["GCConserveMem"] = 7L,
+        }, null);
+        Assert.True(warning);
+        Assert.Contains("malloc arenas glibc default", message);
+        Assert.Contains("MALLOC_ARENA_MAX=2", message);
+        Assert.DoesNotContain("DOTNET_GCgen0size", message);
     }
 
     [Fact]
