@@ -117,49 +117,49 @@ public static class OrderChargeBench
     }
 
     /// <summary>Waits (polling the database) until the server has applied every session's door.opened.</summary>
-    private static async Task WaitForOpenedAsync(string connectionString, string[] sessions)
-    {
-        await using var db = new NpgsqlConnection(connectionString);
-        await db.OpenAsync();
-        var deadline = Stopwatch.StartNew();
-        while (true)
+    private static Task WaitForOpenedAsync(string connectionString, string[] sessions) =>
+        PollAsync(connectionString, "doors open", sessions.Length, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(20), async db =>
         {
             await using var cmd = new NpgsqlCommand("select count(*) from door_sessions where session_no = any(@sessions) and status = 2", db);
             cmd.Parameters.AddWithValue("sessions", sessions);
-            var opened = (long)(await cmd.ExecuteScalarAsync())!;
-            if (opened == sessions.Length)
-                return;
-            if (deadline.Elapsed > TimeSpan.FromMinutes(1))
-                throw new TimeoutException($"only {opened} of {sessions.Length} doors were open after a minute");
-            await Task.Delay(20);
-        }
-    }
+            return ((int)(long)(await cmd.ExecuteScalarAsync())!, true);
+        });
 
     /// <summary>Waits (polling the database, not the server) until every session's order is paid; then reads when each was.</summary>
-    private static async Task<(int Paid, DateTime LastPaid, double MeanLatencyMs)> WaitForPaidAsync(string connectionString, string[] sessions, DateTime closedAt)
-    {
-        await using var db = new NpgsqlConnection(connectionString);
-        await db.OpenAsync();
-        const string Sql = """
-            select count(*), max(o.updated_at), avg(extract(epoch from (o.updated_at - @closed)) * 1000)
-            from orders o join door_sessions s on s.id = o.door_session_id
-            where s.session_no = any(@sessions) and o.payment_status = 2
-            """;
-        var deadline = Stopwatch.StartNew();
-        while (true)
+    private static Task<(int Paid, DateTime LastPaid, double MeanLatencyMs)> WaitForPaidAsync(string connectionString, string[] sessions, DateTime closedAt) =>
+        PollAsync(connectionString, "orders paid", sessions.Length, TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(100), async db =>
         {
-            await using var cmd = new NpgsqlCommand(Sql, db);
+            await using var cmd = new NpgsqlCommand("""
+                select count(*), max(o.updated_at), avg(extract(epoch from (o.updated_at - @closed)) * 1000)
+                from orders o join door_sessions s on s.id = o.door_session_id
+                where s.session_no = any(@sessions) and o.payment_status = 2
+                """, db);
             cmd.Parameters.AddWithValue("sessions", sessions);
             cmd.Parameters.AddWithValue("closed", closedAt);
             await using var reader = await cmd.ExecuteReaderAsync();
             await reader.ReadAsync();
             var count = (int)reader.GetInt64(0);
-            if (count == sessions.Length)
-                return (count, reader.GetDateTime(1), reader.GetDouble(2));
-            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
-                throw new TimeoutException($"only {count} of {sessions.Length} orders were paid after 3 minutes");
-            await reader.CloseAsync();
-            await Task.Delay(100);
+            return (count, count == sessions.Length ? (count, reader.GetDateTime(1), reader.GetDouble(2)) : default);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="probe"/> on one connection every <paramref name="every"/> until it counts
+    /// <paramref name="expected"/> rows, and returns what it read then; gives up after <paramref name="timeout"/>.
+    /// </summary>
+    private static async Task<T> PollAsync<T>(string connectionString, string what, int expected, TimeSpan timeout, TimeSpan every,
+        Func<NpgsqlConnection, Task<(int Count, T Value)>> probe)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var (count, value) = await probe(db);
+            if (count == expected)
+                return value;
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"only {count} of {expected} {what} after {timeout.TotalMinutes:0} minute(s)");
+            await Task.Delay(every);
         }
     }
 }
