@@ -40,9 +40,11 @@ public static class PersistenceSetup
         services.AddSingleton(db);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
+            var writeGate = new SqliteWriteGate(TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(db.ConnectionString).DefaultTimeout));
             services.AddDbContextPool<CabinetOpsDbContext, SqliteCabinetOpsDbContext>(o => o
                 .UseSqlite(db.ConnectionString)
-                .UseSnakeCaseNamingConvention(), PooledContexts);
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(writeGate), PooledContexts);
         }
         else
         {
