@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
 using CabinetOps.Server.Integrations.Xiaomai;
 using Microsoft.EntityFrameworkCore;
@@ -82,25 +81,25 @@ public static class ResendDoorOpenHandler
 /// </summary>
 public static class CheckDoorSessionHandler
 {
-    public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
+    public static async Task Handle(CheckDoorSession message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves,
         PayScoreServiceOrders payScore, Orders.OrderPushes orders, ExceptionOrders.ExceptionQueue exceptions, IOptions<DoorSessionOptions> options, TimeProvider clock,
         CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.Id == message.SessionId, ct);
         if (!DoorSessionRules.IsTerminal(session.Status))
-            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, exceptions, options.Value, clock, ct);
+            await CheckAsync(session, db, xiaomai, moves, payScore, orders, exceptions, options.Value, clock, ct);
     }
 
-    public static async Task Handle(CheckDoorSessionUnderWay message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
+    public static async Task Handle(CheckDoorSessionUnderWay message, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves,
         PayScoreServiceOrders payScore, Orders.OrderPushes orders, ExceptionOrders.ExceptionQueue exceptions, IOptions<DoorSessionOptions> options, TimeProvider clock,
         CancellationToken ct)
     {
         var session = await db.DoorSessions.AsNoTracking().SingleAsync(s => s.SessionNo == message.SessionNo, ct);
         if (session.Status is DoorSessionStatus.Created or DoorSessionStatus.Opening)
-            await CheckAsync(session, db, xiaomai, moves, queue, payScore, orders, exceptions, options.Value, clock, ct);
+            await CheckAsync(session, db, xiaomai, moves, payScore, orders, exceptions, options.Value, clock, ct);
     }
 
-    private static async Task CheckAsync(DoorSession session, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves, WorkQueue queue,
+    private static async Task CheckAsync(DoorSession session, CabinetOpsDbContext db, XiaomaiClient xiaomai, DoorSessionMoves moves,
         PayScoreServiceOrders payScore, Orders.OrderPushes orders, ExceptionOrders.ExceptionQueue exceptions, DoorSessionOptions o, TimeProvider clock, CancellationToken ct)
     {
         if (session.Status == DoorSessionStatus.Created && session.PayScoreRequest is not null)
@@ -164,6 +163,7 @@ public static class CheckDoorSessionHandler
                 break;
         }
 
-        Task Again(TimeSpan delay) => queue.EnqueueAsync(new CheckDoorSession(session.Id), ct, delay);
+        // Asked again through the sweep, like every other check of a session (decisions 0018 and 0020): no message waits scheduled.
+        Task Again(TimeSpan delay) => moves.CheckAgainAsync(session.Id, delay, ct);
     }
 }

@@ -1,4 +1,3 @@
-using CabinetOps.Server.Infrastructure.Messaging;
 using CabinetOps.Server.Infrastructure.Persistence;
 using CabinetOps.Server.Integrations.Xiaomai;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +25,7 @@ public sealed record VendorOpenAnswer(OpenCommand Command, XiaomaiResult<Xiaomai
 /// key (xiaomai.md §2.7.5) and applies the answer — from the open request, from a resend after an
 /// unknown outcome, or once a 需确认 Pay Score order has been confirmed.
 /// </summary>
-public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSessionMoves moves, XiaomaiClient xiaomai, IOptions<DoorSessionOptions> options,
+public sealed class DoorOpener(CabinetOpsDbContext db, DoorSessionMoves moves, XiaomaiClient xiaomai, IOptions<DoorSessionOptions> options,
     TimeProvider clock, ILogger<DoorOpener> logger)
 {
     /// <summary>Sends (or resends) the open command of a stored session; false when the outcome is unknown and it must be resent.</summary>
@@ -84,9 +83,10 @@ public sealed class DoorOpener(CabinetOpsDbContext db, WorkQueue queue, DoorSess
                 accepted.RequestedAt?.UtcDateTime, ct, expected: command.Status,
                 facts: new VendorFacts(accepted.WheatOrderNo, accepted.UnlockExpiresAt?.UtcDateTime, null));
 
+            // Due when this unlock window and its grace run out, unless a door event moves the session first.
             var o = options.Value;
             if (!command.CheckedWhenUnlockEnds)
-                await queue.EnqueueAsync(new CheckDoorSession(sessionId), ct, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace);
+                await moves.CheckAgainAsync(sessionId, TimeSpan.FromSeconds(o.UnlockWindowSeconds) + o.OpeningCheckGrace, ct, until: DoorSessionStatus.Opening);
         }
         else if (outcome.Resend)
         {

@@ -96,6 +96,17 @@ public sealed class DoorSessionMoves(CabinetOpsDbContext db, Infrastructure.Mess
         _ => (false, null),
     };
 
+    /// <summary>
+    /// Has the safety net check the session with the vendor again after <paramref name="after"/>
+    /// (the sweep <see cref="DoorSessionSafetyNet"/> hands it over once due), unless the session has
+    /// moved past <paramref name="until"/> by then — a later move sets its own check.
+    /// </summary>
+    public Task CheckAgainAsync(long sessionId, TimeSpan after, CancellationToken ct, DoorSessionStatus until = DoorSessionStatus.Closed)
+    {
+        var due = clock.GetUtcNow().UtcDateTime + after;
+        return db.DoorSessions.Where(s => s.Id == sessionId && s.Status <= until).ExecuteUpdateAsync(u => u.SetProperty(s => s.CheckDueAt, due), ct);
+    }
+
     /// <summary>Records vendor facts that do not depend on the state (first value wins; the session sequence only grows).</summary>
     public Task RecordVendorFactsAsync(long sessionId, string? wheatOrderNo, DateTime? unlockExpiresAt, int? sessionSeq, CancellationToken ct) =>
         db.DoorSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u

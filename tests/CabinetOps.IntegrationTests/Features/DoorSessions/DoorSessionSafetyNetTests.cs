@@ -85,7 +85,10 @@ public sealed class DoorSessionSafetyNetTests
         await using var host = new TestHost(database, settings: new Dictionary<string, string?>
         {
             ["DoorSessions:OpenedCheckAfter"] = "00:00:02",
-            ["DoorSessions:ClosedCheckAfter"] = "00:00:02",
+            ["DoorSessions:ClosedCheckAfter"] = "00:00:01",
+            // Still recognising at the first checks after the close: the session is already closed, so only
+            // the check itself can set the next one (through the sweep, like every check).
+            ["Sandbox:Xiaomai:RecognitionDelay"] = "00:00:08",
         }).Start();
         var device = await host.NewCabinetAsync();
         var (client, _) = await TicketCustomerAsync(host, 100000);

@@ -38,7 +38,6 @@ namespace Internal.Generated.WolverineHandlers
             * The service registration for CabinetOps.Server.Integrations.Xiaomai.XiaomaiClient is an 'opaque' lambda factory with the Transient lifetime and requires service location
             */
             var payScoreServiceOrders = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CabinetOps.Server.Features.DoorSessions.PayScoreServiceOrders>(serviceScope.ServiceProvider);
-            var workQueue = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CabinetOps.Server.Infrastructure.Messaging.WorkQueue>(serviceScope.ServiceProvider);
             var doorSessionMoves = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<CabinetOps.Server.Features.DoorSessions.DoorSessionMoves>(serviceScope.ServiceProvider);
             
             /*
@@ -67,7 +66,7 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler");
                 
                 // The actual message execution
-                await CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler.Handle(checkDoorSessionUnderWay, cabinetOpsDbContext, xiaomaiClient, doorSessionMoves, workQueue, payScoreServiceOrders, orderPushes, exceptionQueue, _optionsOfDoorSessionOptions, _timeProvider, cancellation).ConfigureAwait(false);
+                await CabinetOps.Server.Features.DoorSessions.CheckDoorSessionHandler.Handle(checkDoorSessionUnderWay, cabinetOpsDbContext, xiaomaiClient, doorSessionMoves, payScoreServiceOrders, orderPushes, exceptionQueue, _optionsOfDoorSessionOptions, _timeProvider, cancellation).ConfigureAwait(false);
 
                 
                 // Added by EF Core Transaction Middleware
