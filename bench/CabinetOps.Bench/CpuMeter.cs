@@ -37,7 +37,9 @@ public sealed class CpuMeter
             return "CPU split: not measured (set BENCH_CPU_PIDS)";
         var busy = string.Join(", ", spentMs.Where(s => s.Key != "idle").Select(s => $"{s.Key} {s.Value / orders:0.00} ms"));
         var idle = spentMs["idle"] / (wallSeconds * 1000 * Environment.ProcessorCount) * 100;
-        return $"CPU per order in the counted windows: {busy}; machine idle {idle:0} %";
+        // The efficiency target decision 0022 proposes: the server's CPU per order against PostgreSQL's for the same orders.
+        var ratio = spentMs.TryGetValue("server", out var server) && spentMs["postgres"] > 0 ? $"; server / PostgreSQL {server / spentMs["postgres"]:0.00}×" : "";
+        return $"CPU per order in the counted windows: {busy}; machine idle {idle:0} %{ratio}";
     }
 
     private Dictionary<string, long> Snapshot()
