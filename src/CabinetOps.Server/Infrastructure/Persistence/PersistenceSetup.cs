@@ -5,6 +5,9 @@ namespace CabinetOps.Server.Infrastructure.Persistence;
 
 public static class PersistenceSetup
 {
+    /// <summary>How long a SQLite writer waits for the file's write lock (and for <see cref="SqliteWriteGate"/>) before it fails.</summary>
+    private const int SqliteBusyTimeoutSeconds = 30;
+
     /// <summary>Reads <c>Database:*</c>, <c>ConnectionStrings:CabinetOps</c> and <c>DataPath</c> into one options object.</summary>
     public static DatabaseOptions ReadDatabaseOptions(this IConfiguration configuration, DataPaths paths)
     {
@@ -21,7 +24,7 @@ public static class PersistenceSetup
         {
             // Several writers share the file (requests and durable work): wait for the lock
             // instead of failing at once with SQLITE_BUSY.
-            var b = new SqliteConnectionStringBuilder(cs) { DefaultTimeout = 30, Pooling = true };
+            var b = new SqliteConnectionStringBuilder(cs) { DefaultTimeout = SqliteBusyTimeoutSeconds, Pooling = true };
             cs = b.ToString();
         }
 
@@ -40,11 +43,10 @@ public static class PersistenceSetup
         services.AddSingleton(db);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            var writeGate = new SqliteWriteGate(TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(db.ConnectionString).DefaultTimeout));
             services.AddDbContextPool<CabinetOpsDbContext, SqliteCabinetOpsDbContext>(o => o
                 .UseSqlite(db.ConnectionString)
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(writeGate), PooledContexts);
+                .AddInterceptors(new SqliteWriteGate(TimeSpan.FromSeconds(SqliteBusyTimeoutSeconds))), PooledContexts);
         }
         else
         {

@@ -43,35 +43,21 @@ public sealed class SqliteWriteGate(TimeSpan timeout) : IDbTransactionIntercepto
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.ConnectionId);
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.ConnectionId);
-        return Task.CompletedTask;
-    }
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        Released(eventData.ConnectionId);
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.ConnectionId);
 
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.ConnectionId);
-        return Task.CompletedTask;
-    }
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        Released(eventData.ConnectionId);
 
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(eventData.ConnectionId);
 
-    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Release(eventData.ConnectionId);
-        return Task.CompletedTask;
-    }
+    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => Released(eventData.ConnectionId);
 
     public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Release(eventData.ConnectionId);
 
-    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Release(eventData.ConnectionId);
-        return Task.CompletedTask;
-    }
+    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData) => Released(eventData.ConnectionId);
 
     /// <summary>Records the connection as the writer, or fails as SQLite itself would after the same wait.</summary>
     private void Held(Guid connectionId, bool entered)
@@ -85,5 +71,12 @@ public sealed class SqliteWriteGate(TimeSpan timeout) : IDbTransactionIntercepto
     {
         if (_holders.TryRemove(connectionId, out _))
             _writer.Release();
+    }
+
+    /// <summary>The async hooks' form of <see cref="Release"/>: nothing in it waits.</summary>
+    private Task Released(Guid connectionId)
+    {
+        Release(connectionId);
+        return Task.CompletedTask;
     }
 }
